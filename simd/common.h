@@ -1,0 +1,135 @@
+/* Implementation internals shared by every ISA file: hooks, target macros, the kernel table. */
+#include "api.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#if !defined(LOGREG_MALLOC) || !defined(LOGREG_FREE)
+#include <stdlib.h>
+#endif
+#ifndef LOGREG_MALLOC
+#define LOGREG_MALLOC(size) malloc(size)
+#endif
+#ifndef LOGREG_FREE
+#define LOGREG_FREE(ptr) free(ptr)
+#endif
+#ifndef LOGREG_ASSERT
+#include <assert.h>
+#define LOGREG_ASSERT(x) assert(x)
+#endif
+
+#if defined(__cplusplus)
+#define LOGREG__RESTRICT __restrict
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L
+#define LOGREG__RESTRICT restrict
+#else
+#define LOGREG__RESTRICT
+#endif
+
+/* Which SIMD paths this build compiles in. LOGREG_NO_SIMD leaves only the scalar path. */
+#if !defined(LOGREG_NO_SIMD) && (defined(__x86_64__) || defined(__i386__) || defined(_M_X64)) && \
+    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 5))
+#define LOGREG__X86 1
+#include <immintrin.h>
+#define LOGREG__TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define LOGREG__TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
+#if !defined(LOGREG_NO_AVX512)
+#define LOGREG__X86_AVX512 1
+#endif
+#endif
+#if !defined(LOGREG_NO_SIMD) && (defined(__aarch64__) || defined(_M_ARM64))
+#define LOGREG__NEON 1
+#include <arm_neon.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LOGREG__INLINE static inline __attribute__((always_inline))
+#define LOGREG__UNUSED __attribute__((unused))
+#else
+#define LOGREG__INLINE static inline
+#define LOGREG__UNUSED
+#endif
+
+/* Rows per block of loss_grad: the block is read twice (dot products, then r_i x_i into the
+   gradient), so it should stay in L1/L2 in between. LOGREG__BLOCK_MAX bounds the stack
+   buffer for the block's z. */
+#ifndef LOGREG_BLOCK_BYTES
+#define LOGREG_BLOCK_BYTES (48 * 1024)
+#endif
+#define LOGREG__BLOCK_MAX 256
+/* Float partial gradient sums are moved into double after at most this many rows, which keeps
+   the sum over 10^7 rows within 1e-5 relative (float error grows with the rows per partial). */
+#define LOGREG__FLUSH_ROWS 256
+
+/* Problems a kernel saw in its inputs, as bits; the drivers turn them into one status. */
+#define LOGREG__BAD_Z 1u     /* a z came out NaN/±Inf: non-finite X, or overflow */
+#define LOGREG__BAD_Y 2u     /* NaN/±Inf label */
+#define LOGREG__BAD_LABEL 4u /* finite label outside [0, 1] */
+#define LOGREG__BAD_SW 8u    /* NaN/±Inf sample weight */
+#define LOGREG__NEG_SW 16u   /* negative sample weight */
+
+/* One ISA's kernels. Every ISA file defines the same five, in this order, under the same names
+   (logreg__<isa>_<kernel>), and ends with its table. */
+typedef struct logreg__kernels {
+    logreg_isa isa;
+    /* a[i] = σ(z[i]), i < n; a may equal z */
+    void (*sigmoid)(const float *z, float *a, size_t n);
+    /* r[i] = σ(w·x_i + b) - y[i], i < n */
+    unsigned (*residual)(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+                         const float *y, float *r);
+    /* acc[j] += Σ_i r[i] x_i[j], i < n */
+    void (*grad_accumulate)(const float *X, size_t n, size_t m, size_t ld, const float *r,
+                            float *acc);
+    /* one block, n <= LOGREG__BLOCK_MAX rows, with r_i = sw_i (σ(z_i) - y_i):
+       acc[j] += Σ r_i x_i[j]; s[0] += Σ sw_i BCE_i; s[1] += Σ r_i; s[2] += Σ sw_i.
+       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. */
+    unsigned (*loss_grad)(const float *X, size_t n, size_t m, size_t ld, const float *y,
+                          const float *sw, const float *w, float b, int want_loss, float *acc,
+                          double s[3]);
+    /* p[i] = σ(w·x_i + b), i < n */
+    unsigned (*predict_proba)(const float *X, size_t n, size_t m, size_t ld, const float *w,
+                              float b, float *p);
+} logreg__kernels;
+
+LOGREG__INLINE uint32_t logreg__bits(float x) {
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+/* Bit tests, so that -ffast-math in the user's flags cannot fold them away. */
+LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
+LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
+
+/* The stable binary cross-entropy from z: ln(1+e^-|z|) + max(z,0) - y·z; never log(0). */
+LOGREG__INLINE double logreg__bce(double z, double y) {
+    return log1p(exp(-fabs(z))) + (z > 0.0 ? z : 0.0) - y * z;
+}
+
+/* Constants of the vector sigmoid, shared by every SIMD path. The algorithm (rr2-p6-div):
+   t = -|z| clamped to [ZMIN, -FLT_MIN]; n = round(t/ln2); r = t - n ln2 in two steps
+   (Cody-Waite); e = 2^n p(r) ≈ e^t with p a degree-6 polynomial; d = 1 + e;
+   σ = (z < 0 ? e : 1) / d; z < ZMIN gives 0. Clamping keeps every intermediate a normal
+   float, so no input is slowed by denormals. */
+#define LOGREG__SIG_ZMIN (-87.33654022f) /* -0x1.5d589ep+6: smallest float with σ(z) >= FLT_MIN */
+#define LOGREG__LOG2E 1.44269502f
+#define LOGREG__LN2_HI 0.693115234375f  /* 12 significant bits: n*LN2_HI is exact for |n| <= 126 */
+#define LOGREG__LN2_LO 3.19461833e-05f  /* ln2 - LN2_HI */
+/* e^r ≈ 1 + r(1 + r(C2 + r(C3 + r(C4 + r(C5 + r C6))))) on [-ln2/2, ln2/2]: weighted minimax
+   fit of the relative error (Lawson's algorithm, 40 digits), coefficients rounded to float:
+   2^-28 relative, so the float evaluation, not the fit, sets the error. */
+#define LOGREG__EXP_C2 4.99999940e-01f
+#define LOGREG__EXP_C3 1.66665211e-01f
+#define LOGREG__EXP_C4 4.16683890e-02f
+#define LOGREG__EXP_C5 8.36871937e-03f
+#define LOGREG__EXP_C6 1.38145953e-03f
+/* ln(1+e), e in [0, 1], for the loss: u = 1 + e, k = (u > sqrt2), f = u / 2^k,
+   s = (f-1)/(f+1), ln f = 2s + s^3 (2/3 + s^2 (2/5 + s^2 (2/7 + s^2 2/9))), |s| <= 0.1716
+   (truncation 2e-10 relative), plus the rounding of 1 + e: (e - (u-1)) / u. */
+#define LOGREG__SQRT2 1.41421354f
+#define LOGREG__LN2 0.693147182f
+#define LOGREG__LOG_C3 0.666666667f
+#define LOGREG__LOG_C5 0.4f
+#define LOGREG__LOG_C7 0.285714286f
+#define LOGREG__LOG_C9 0.222222222f

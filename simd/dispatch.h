@@ -1,0 +1,338 @@
+/* Choosing the path (CPUID + XGETBV, LOGREG_ISA, logreg_isa_select) and the public kernels:
+   argument checks, row blocking and double accumulation around one ISA's kernels. */
+#include "common.h"
+#include "scalar.h"
+#include "avx2.h"
+#include "avx512.h"
+#include "neon.h"
+
+/* The chosen path lives in one int: 0 = not chosen yet, else a logreg_isa. Racing first calls
+   agree through a compare-and-swap, so a logreg_isa_select() made meanwhile is never undone. */
+#if defined(__GNUC__) || defined(__clang__)
+typedef int logreg__atomic;
+#define logreg__load(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define logreg__store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+LOGREG__INLINE int logreg__cas(logreg__atomic *p, int expected, int desired) {
+    __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    return expected; /* the value now stored */
+}
+#elif defined(_MSC_VER)
+#include <intrin.h>
+typedef long logreg__atomic;
+#define logreg__load(p) _InterlockedOr((volatile long *)(p), 0)
+#define logreg__store(p, v) _InterlockedExchange((volatile long *)(p), (v))
+LOGREG__INLINE int logreg__cas(logreg__atomic *p, int expected, int desired) {
+    long old = _InterlockedCompareExchange((volatile long *)p, desired, expected);
+    return old == expected ? desired : (int)old;
+}
+#else /* no atomics known: correct when the first call happens before threads start */
+typedef volatile int logreg__atomic;
+#define logreg__load(p) (*(p))
+#define logreg__store(p, v) (*(p) = (v))
+LOGREG__INLINE int logreg__cas(logreg__atomic *p, int expected, int desired) {
+    if (*p == expected) *p = desired;
+    return *p;
+}
+#endif
+
+static logreg__atomic logreg__active_isa;
+static logreg__atomic logreg__cpu_bits; /* 0 = not probed; else 1 | LOGREG__CPU_* */
+#define LOGREG__CPU_AVX2 2
+#define LOGREG__CPU_AVX512 4
+
+#if defined(LOGREG__X86)
+static void logreg__cpuid(unsigned leaf, unsigned sub, unsigned r[4]) {
+    __asm__ __volatile__("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+static uint64_t logreg__xgetbv0(void) {
+    unsigned lo, hi;
+    __asm__ __volatile__(".byte 0x0f, 0x01, 0xd0" : "=a"(lo), "=d"(hi) : "c"(0u)); /* xgetbv */
+    return ((uint64_t)hi << 32) | lo;
+}
+static int logreg__probe_cpu(void) {
+    unsigned r[4], max_leaf, ebx7;
+    int bits = 1;
+    uint64_t xcr0;
+    logreg__cpuid(0, 0, r);
+    max_leaf = r[0];
+    if (max_leaf < 7) return bits;
+    logreg__cpuid(1, 0, r);
+    /* ECX: FMA (12), OSXSAVE (27), AVX (28) */
+    if ((r[2] & ((1u << 12) | (1u << 27) | (1u << 28))) != ((1u << 12) | (1u << 27) | (1u << 28)))
+        return bits;
+    xcr0 = logreg__xgetbv0();
+    logreg__cpuid(7, 0, r);
+    ebx7 = r[1];
+    /* the OS saves XMM and YMM (XCR0 bits 1, 2); EBX7: AVX2 (5) */
+    if ((xcr0 & 0x6) == 0x6 && (ebx7 & (1u << 5))) bits |= LOGREG__CPU_AVX2;
+    /* opmask, ZMM_Hi256, Hi16_ZMM too (XCR0 bits 5-7); EBX7: F (16), DQ (17), BW (30), VL (31) */
+    if ((bits & LOGREG__CPU_AVX2) && (xcr0 & 0xe6) == 0xe6 &&
+        (ebx7 & ((1u << 16) | (1u << 17) | (1u << 30) | (1u << 31))) ==
+            ((1u << 16) | (1u << 17) | (1u << 30) | (1u << 31)))
+        bits |= LOGREG__CPU_AVX512;
+    return bits;
+}
+#else
+static int logreg__probe_cpu(void) { return 1; }
+#endif
+
+LOGREG__UNUSED static int logreg__cpu(void) {
+    int bits = logreg__load(&logreg__cpu_bits);
+    if (!bits) {
+        bits = logreg__probe_cpu();
+        logreg__store(&logreg__cpu_bits, bits);
+    }
+    return bits;
+}
+
+static const logreg__kernels *logreg__table(logreg_isa isa) {
+    switch (isa) {
+#if defined(LOGREG__X86)
+    case LOGREG_ISA_AVX2: return &logreg__avx2_kernels;
+#if defined(LOGREG__X86_AVX512)
+    case LOGREG_ISA_AVX512: return &logreg__avx512_kernels;
+#endif
+#endif
+#if defined(LOGREG__NEON)
+    case LOGREG_ISA_NEON: return &logreg__neon_kernels;
+#endif
+    default: return &logreg__scalar_kernels;
+    }
+}
+
+LOGREG_API int logreg_isa_available(logreg_isa isa) {
+    switch (isa) {
+    case LOGREG_ISA_AUTO:
+    case LOGREG_ISA_SCALAR: return 1;
+#if defined(LOGREG__X86)
+    case LOGREG_ISA_AVX2: return (logreg__cpu() & LOGREG__CPU_AVX2) != 0;
+#if defined(LOGREG__X86_AVX512)
+    case LOGREG_ISA_AVX512: return (logreg__cpu() & LOGREG__CPU_AVX512) != 0;
+#endif
+#endif
+#if defined(LOGREG__NEON)
+    case LOGREG_ISA_NEON: return 1;
+#endif
+    default: return 0;
+    }
+}
+
+static logreg_isa logreg__best(void) {
+    if (logreg_isa_available(LOGREG_ISA_AVX512)) return LOGREG_ISA_AVX512;
+    if (logreg_isa_available(LOGREG_ISA_AVX2)) return LOGREG_ISA_AVX2;
+    if (logreg_isa_available(LOGREG_ISA_NEON)) return LOGREG_ISA_NEON;
+    return LOGREG_ISA_SCALAR;
+}
+
+LOGREG_API const char *logreg_isa_name(logreg_isa isa) {
+    switch (isa) {
+    case LOGREG_ISA_AUTO: return "auto";
+    case LOGREG_ISA_SCALAR: return "scalar";
+    case LOGREG_ISA_AVX2: return "avx2";
+    case LOGREG_ISA_AVX512: return "avx512";
+    case LOGREG_ISA_NEON: return "neon";
+    }
+    return "unknown";
+}
+
+/* LOGREG_ISA=<name> if it names an available path, else the best one. */
+static logreg_isa logreg__initial_isa(void) {
+    const char *env = getenv("LOGREG_ISA");
+    int i;
+    if (env)
+        for (i = LOGREG_ISA_SCALAR; i <= LOGREG_ISA_NEON; i++)
+            if (strcmp(env, logreg_isa_name((logreg_isa)i)) == 0 && logreg_isa_available((logreg_isa)i))
+                return (logreg_isa)i;
+    return logreg__best();
+}
+
+static const logreg__kernels *logreg__kernels_now(void) {
+    int isa = logreg__load(&logreg__active_isa);
+    if (!isa) isa = logreg__cas(&logreg__active_isa, 0, (int)logreg__initial_isa());
+    return logreg__table((logreg_isa)isa);
+}
+
+LOGREG_API logreg_isa logreg_isa_active(void) { return logreg__kernels_now()->isa; }
+
+LOGREG_API logreg_status logreg_isa_select(logreg_isa isa) {
+    if ((int)isa < LOGREG_ISA_AUTO || (int)isa > LOGREG_ISA_NEON) return LOGREG_ERR_ARG;
+    if (isa == LOGREG_ISA_AUTO) isa = logreg__best();
+    if (!logreg_isa_available(isa)) return LOGREG_ERR_UNSUPPORTED;
+    logreg__store(&logreg__active_isa, (int)isa);
+    return LOGREG_OK;
+}
+
+LOGREG_API const char *logreg_status_string(logreg_status s) {
+    switch (s) {
+    case LOGREG_OK: return "ok";
+    case LOGREG_ERR_ARG: return "invalid argument (NULL data, m == 0, ld < m, size overflow or bad option)";
+    case LOGREG_ERR_NONFINITE: return "NaN or infinity in the input (X, y, weights, w, b or options) or an overflowing result";
+    case LOGREG_ERR_LABEL: return "label outside [0, 1]";
+    case LOGREG_ERR_NOMEM: return "out of memory";
+    case LOGREG_ERR_DIVERGED: return "training diverged; w and b hold the last finite iterate";
+    case LOGREG_ERR_UNSUPPORTED: return "not supported by this CPU or build";
+    case LOGREG_ERR_IO: return "model file could not be opened, read, written or renamed";
+    case LOGREG_ERR_FORMAT: return "not a valid model file (magic, size, dimensions or checksum)";
+    case LOGREG_ERR_VERSION: return "model file format version not supported by this build";
+    }
+    return "unknown status";
+}
+
+LOGREG_API const char *logreg_stop_string(logreg_stop s) {
+    switch (s) {
+    case LOGREG_STOP_CONVERGED: return "converged";
+    case LOGREG_STOP_MAX_ITER: return "max_iter reached";
+    case LOGREG_STOP_CALLBACK: return "stopped by the progress callback";
+    case LOGREG_STOP_STALLED: return "stalled (no further decrease possible)";
+    }
+    return "unknown stop";
+}
+
+/* ---- argument checks shared by the public kernels and the trainer ---- */
+
+/* X is n rows of m floats, ld apart; n*ld*sizeof(float) must fit in size_t. */
+static logreg_status logreg__check_shape(const float *X, size_t n, size_t m, size_t ld) {
+    if (m == 0 || ld < m) return LOGREG_ERR_ARG;
+    if (n > 0 && (!X || ld > SIZE_MAX / sizeof(float) / n)) return LOGREG_ERR_ARG;
+    return LOGREG_OK;
+}
+
+static int logreg__all_finite(const float *v, size_t n) {
+    uint32_t bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) bad |= (logreg__bits(v[i]) & 0x7f800000u) == 0x7f800000u;
+    return !bad;
+}
+
+static logreg_status logreg__flags_status(unsigned f) {
+    if (f & (LOGREG__BAD_Z | LOGREG__BAD_Y | LOGREG__BAD_SW)) return LOGREG_ERR_NONFINITE;
+    if (f & LOGREG__BAD_LABEL) return LOGREG_ERR_LABEL;
+    if (f & LOGREG__NEG_SW) return LOGREG_ERR_ARG;
+    return LOGREG_OK;
+}
+
+static size_t logreg__block_rows(size_t m) {
+    size_t rows = LOGREG_BLOCK_BYTES / (m * sizeof(float));
+    if (rows < 4) rows = 4;
+    return rows < LOGREG__BLOCK_MAX ? rows : LOGREG__BLOCK_MAX;
+}
+
+/* The unnormalized sums of one pass: g[j] = Σ sw_i r_i x_ij (double), s = {Σ sw BCE, Σ sw r,
+   Σ sw}. acc is m floats of scratch. Shapes and w, b are already checked. */
+static logreg_status logreg__sums(const logreg__kernels *k, const float *X, size_t n, size_t m,
+                                  size_t ld, const float *y, const float *sw, const float *w,
+                                  float b, int want_loss, double *g, float *acc, double s[3]) {
+    size_t rows = logreg__block_rows(m), since = 0, i, j, nb;
+    unsigned bad = 0;
+    s[0] = s[1] = s[2] = 0.0;
+    for (j = 0; j < m; j++) g[j] = 0.0, acc[j] = 0.0f;
+    for (i = 0; i < n; i += nb) {
+        nb = n - i < rows ? n - i : rows;
+        bad |= k->loss_grad(X + i * ld, nb, m, ld, y + i, sw ? sw + i : NULL, w, b, want_loss, acc, s);
+        since += nb;
+        if (since >= LOGREG__FLUSH_ROWS || i + nb == n) {
+            for (j = 0; j < m; j++) g[j] += acc[j], acc[j] = 0.0f;
+            since = 0;
+        }
+    }
+    return logreg__flags_status(bad);
+}
+
+/* Mean loss and gradient in double: what logreg_loss_grad returns before rounding, and what
+   the trainer works with. */
+static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n,
+                                         size_t m, size_t ld, const float *y, const float *sw,
+                                         const float *w, float b, double *loss, double *gw,
+                                         double *gb, float *acc) {
+    double s[3], inv;
+    size_t j;
+    logreg_status st = logreg__sums(k, X, n, m, ld, y, sw, w, b, loss != NULL, gw, acc, s);
+    if (st != LOGREG_OK) return st;
+    if (!(s[2] > 0.0)) return LOGREG_ERR_ARG; /* every sample weight is zero */
+    inv = 1.0 / s[2];
+    for (j = 0; j < m; j++) gw[j] *= inv;
+    *gb = s[1] * inv;
+    if (loss) *loss = s[0] * inv;
+    for (j = 0; j < m; j++)
+        if (!logreg__finite((float)gw[j])) return LOGREG_ERR_NONFINITE;
+    if (!logreg__finite((float)*gb) || (loss && !logreg__finite_d(*loss))) return LOGREG_ERR_NONFINITE;
+    return LOGREG_OK;
+}
+
+/* ---- the public kernels ---- */
+
+LOGREG_API void logreg_sigmoid(const float *z, float *a, size_t n) {
+    if (n == 0 || !z || !a) return;
+    logreg__kernels_now()->sigmoid(z, a, n);
+}
+
+LOGREG_API logreg_status logreg_residual(const float *X, size_t n, size_t m, size_t ld,
+                                         const float *w, float b, const float *y, float *r) {
+    logreg_status st = logreg__check_shape(X, n, m, ld);
+    if (st != LOGREG_OK) return st;
+    if (!w || (n > 0 && (!y || !r))) return LOGREG_ERR_ARG;
+    if (!logreg__all_finite(w, m) || !logreg__finite(b)) return LOGREG_ERR_NONFINITE;
+    if (n == 0) return LOGREG_OK;
+    return logreg__flags_status(logreg__kernels_now()->residual(X, n, m, ld, w, b, y, r));
+}
+
+LOGREG_API logreg_status logreg_grad_accumulate(const float *X, size_t n, size_t m, size_t ld,
+                                                const float *r, float *g) {
+    const logreg__kernels *k = logreg__kernels_now();
+    logreg_status st = logreg__check_shape(X, n, m, ld);
+    double *sum;
+    float *acc;
+    size_t i, j, nb;
+    if (st != LOGREG_OK) return st;
+    if (!g || (n > 0 && !r)) return LOGREG_ERR_ARG;
+    if (n == 0) return LOGREG_OK;
+    sum = (double *)LOGREG_MALLOC(m * (sizeof(double) + sizeof(float)));
+    if (!sum) return LOGREG_ERR_NOMEM;
+    acc = (float *)(sum + m);
+    for (j = 0; j < m; j++) sum[j] = g[j];
+    for (i = 0; i < n; i += nb) {
+        nb = n - i < LOGREG__FLUSH_ROWS ? n - i : LOGREG__FLUSH_ROWS;
+        memset(acc, 0, m * sizeof(float));
+        k->grad_accumulate(X + i * ld, nb, m, ld, r + i, acc);
+        for (j = 0; j < m; j++) sum[j] += acc[j];
+    }
+    st = LOGREG_OK;
+    for (j = 0; j < m; j++)
+        if (!logreg__finite((float)sum[j])) st = LOGREG_ERR_NONFINITE;
+    if (st == LOGREG_OK)
+        for (j = 0; j < m; j++) g[j] = (float)sum[j];
+    LOGREG_FREE(sum);
+    return st;
+}
+
+LOGREG_API logreg_status logreg_loss_grad(const float *X, size_t n, size_t m, size_t ld,
+                                          const float *y, const float *sw, const float *w, float b,
+                                          double *loss, float *grad_w, float *grad_b) {
+    logreg_status st = logreg__check_shape(X, n, m, ld);
+    double *gw, gb, l;
+    size_t j;
+    if (st != LOGREG_OK) return st;
+    if (n == 0 || !y || !w || !grad_w || !grad_b) return LOGREG_ERR_ARG;
+    if (!logreg__all_finite(w, m) || !logreg__finite(b)) return LOGREG_ERR_NONFINITE;
+    gw = (double *)LOGREG_MALLOC(m * (sizeof(double) + sizeof(float)));
+    if (!gw) return LOGREG_ERR_NOMEM;
+    st = logreg__loss_grad_d(logreg__kernels_now(), X, n, m, ld, y, sw, w, b, loss ? &l : NULL,
+                             gw, &gb, (float *)(gw + m));
+    if (st == LOGREG_OK) {
+        for (j = 0; j < m; j++) grad_w[j] = (float)gw[j];
+        *grad_b = (float)gb;
+        if (loss) *loss = l;
+    }
+    LOGREG_FREE(gw);
+    return st;
+}
+
+LOGREG_API logreg_status logreg_predict_proba(const float *X, size_t n, size_t m, size_t ld,
+                                              const float *w, float b, float *p) {
+    logreg_status st = logreg__check_shape(X, n, m, ld);
+    if (st != LOGREG_OK) return st;
+    if (!w || (n > 0 && !p)) return LOGREG_ERR_ARG;
+    if (!logreg__all_finite(w, m) || !logreg__finite(b)) return LOGREG_ERR_NONFINITE;
+    if (n == 0) return LOGREG_OK;
+    return logreg__flags_status(logreg__kernels_now()->predict_proba(X, n, m, ld, w, b, p));
+}

@@ -1,0 +1,106 @@
+/* The scalar reference path: portable C, every value computed in double and rounded once.
+   Every SIMD path is tested against it; it is also what runs on a CPU with no SIMD path. */
+#include "common.h"
+
+/* Bits the drivers turn into LOGREG_ERR_NONFINITE / _LABEL / _ARG. */
+LOGREG__INLINE unsigned logreg__label_flags(float y) {
+    if (!logreg__finite(y)) return LOGREG__BAD_Y;
+    return (y < 0.0f || y > 1.0f) ? LOGREG__BAD_LABEL : 0u;
+}
+LOGREG__INLINE unsigned logreg__weight_flags(float sw) {
+    if (!logreg__finite(sw)) return LOGREG__BAD_SW;
+    return sw < 0.0f ? LOGREG__NEG_SW : 0u;
+}
+
+/* The same, for a block in which a vector test saw a problem. */
+LOGREG__UNUSED static unsigned logreg__label_block_flags(const float *y, size_t n) {
+    unsigned bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) bad |= logreg__label_flags(y[i]);
+    return bad;
+}
+LOGREG__UNUSED static unsigned logreg__weight_block_flags(const float *sw, size_t n) {
+    unsigned bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) bad |= logreg__weight_flags(sw[i]);
+    return bad;
+}
+
+LOGREG__INLINE double logreg__scalar_sigmoid1(double z) { return 1.0 / (1.0 + exp(-z)); }
+
+LOGREG__INLINE double logreg__scalar_dot(const float *x, const float *w, size_t m, float b) {
+    double s = b;
+    size_t j;
+    for (j = 0; j < m; j++) s += (double)x[j] * (double)w[j];
+    return s;
+}
+
+static void logreg__scalar_sigmoid(const float *z, float *a, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) a[i] = (float)logreg__scalar_sigmoid1((double)z[i]);
+}
+
+static unsigned logreg__scalar_residual(const float *X, size_t n, size_t m, size_t ld,
+                                        const float *w, float b, const float *y, float *r) {
+    unsigned bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double z = logreg__scalar_dot(X + i * ld, w, m, b);
+        if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
+        bad |= logreg__label_flags(y[i]);
+        r[i] = (float)(logreg__scalar_sigmoid1(z) - (double)y[i]);
+    }
+    return bad;
+}
+
+static void logreg__scalar_grad_accumulate(const float *X, size_t n, size_t m, size_t ld,
+                                           const float *r, float *acc) {
+    size_t i, j;
+    for (i = 0; i < n; i++) {
+        const float *x = X + i * ld;
+        double ri = r[i];
+        for (j = 0; j < m; j++) acc[j] = (float)((double)acc[j] + ri * (double)x[j]);
+    }
+}
+
+static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, size_t ld,
+                                         const float *y, const float *sw, const float *w, float b,
+                                         int want_loss, float *acc, double s[3]) {
+    unsigned bad = 0;
+    size_t i, j;
+    for (i = 0; i < n; i++) {
+        const float *x = X + i * ld;
+        double z = logreg__scalar_dot(x, w, m, b);
+        double wi = sw ? (double)sw[i] : 1.0;
+        double r = wi * (logreg__scalar_sigmoid1(z) - (double)y[i]);
+        if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
+        bad |= logreg__label_flags(y[i]);
+        if (sw) bad |= logreg__weight_flags(sw[i]);
+        if (want_loss) s[0] += wi * logreg__bce(z, (double)y[i]);
+        s[1] += r;
+        s[2] += wi;
+        for (j = 0; j < m; j++) acc[j] = (float)((double)acc[j] + r * (double)x[j]);
+    }
+    return bad;
+}
+
+static unsigned logreg__scalar_predict_proba(const float *X, size_t n, size_t m, size_t ld,
+                                             const float *w, float b, float *p) {
+    unsigned bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double z = logreg__scalar_dot(X + i * ld, w, m, b);
+        if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
+        p[i] = (float)logreg__scalar_sigmoid1(z);
+    }
+    return bad;
+}
+
+static const logreg__kernels logreg__scalar_kernels = {
+    LOGREG_ISA_SCALAR,
+    logreg__scalar_sigmoid,
+    logreg__scalar_residual,
+    logreg__scalar_grad_accumulate,
+    logreg__scalar_loss_grad,
+    logreg__scalar_predict_proba,
+};
