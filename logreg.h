@@ -379,19 +379,17 @@ LOGREG__INLINE uint32_t logreg__bits(float x) {
 LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
 LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
 
-/* The stable binary cross-entropy from z: ln(1+e^-|z|) + max(z,0) - y·z; never log(0). */
-LOGREG__INLINE double logreg__bce(double z, double y) {
-    return log1p(exp(-fabs(z))) + (z > 0.0 ? z : 0.0) - y * z;
-}
-
-/* Constants of the vector sigmoid, shared by every SIMD path. The algorithm (rr2-p6-div):
-   t = -|z| clamped to [ZMIN, -FLT_MIN]; n = round(t/ln2); r = t - n ln2 in two steps
-   (Cody-Waite); e = 2^n p(r) ≈ e^t with p a degree-6 polynomial; d = 1 + e;
-   σ = (z < 0 ? e : 1) / d; z < ZMIN gives 0. Clamping keeps every intermediate a normal
-   float, so no input is slowed by denormals. */
-#define LOGREG__SIG_ZMIN (-87.33654022f) /* -0x1.5d589ep+6: smallest float with σ(z) >= FLT_MIN */
+/* Constants of the vector sigmoid, shared by every SIMD path (rr2-p6 with an exact-residual
+   quotient). t = -|z| clamped at -100; n = round(t/ln2); r = t - n ln2 in two steps
+   (Cody-Waite); e = 2^n p(r) ≈ e^-|z| with p a degree-6 polynomial; σ = num/(1+e) with
+   num = (z < 0 ? e : 1), computed as q ≈ num/(1+e), then q += (num - q - e q)/(1+e): both
+   subtractions are exact, so the rounding of 1+e never reaches σ. The kernels run with
+   FTZ/DAZ set, so e^t below FLT_MIN is 0 (σ < FLT_MIN may be 0: absolute error < FLT_MIN)
+   and no denormal ever slows them; MXCSR is restored on return. */
+#define LOGREG__SIG_TMIN (-100.0f)      /* below ln(FLT_MIN) = -87.34: e^t flushes to 0 */
 #define LOGREG__LOG2E 1.44269502f
-#define LOGREG__LN2_HI 0.693115234375f  /* 12 significant bits: n*LN2_HI is exact for |n| <= 126 */
+#define LOGREG__ROUND_MAGIC 12582912.0f /* 0x1.8p23: (x + M) - M rounds x to an integer, |x| < 2^22 */
+#define LOGREG__LN2_HI 0.693115234375f  /* 12 significant bits: n*LN2_HI is exact for |n| <= 2^11 */
 #define LOGREG__LN2_LO 3.19461833e-05f  /* ln2 - LN2_HI */
 /* e^r ≈ 1 + r(1 + r(C2 + r(C3 + r(C4 + r(C5 + r C6))))) on [-ln2/2, ln2/2]: weighted minimax
    fit of the relative error (Lawson's algorithm, 40 digits), coefficients rounded to float:
@@ -401,15 +399,27 @@ LOGREG__INLINE double logreg__bce(double z, double y) {
 #define LOGREG__EXP_C4 4.16683890e-02f
 #define LOGREG__EXP_C5 8.36871937e-03f
 #define LOGREG__EXP_C6 1.38145953e-03f
-/* ln(1+e), e in [0, 1], for the loss: u = 1 + e, k = (u > sqrt2), f = u / 2^k,
-   s = (f-1)/(f+1), ln f = 2s + s^3 (2/3 + s^2 (2/5 + s^2 (2/7 + s^2 2/9))), |s| <= 0.1716
-   (truncation 2e-10 relative), plus the rounding of 1 + e: (e - (u-1)) / u. */
-#define LOGREG__SQRT2 1.41421354f
+/* Paths without scalef build 2^(n+24) from the bits of n + ROUND_MAGIC + 151 (valid for
+   n >= -150) and scale p by 2^-24 through its coefficients, so e = 2^n p still underflows to
+   0 under FTZ. */
+#define LOGREG__EXP_BIAS 151.0f
+#define LOGREG__EXP_SCALE 5.96046448e-08f /* 2^-24 */
+/* The loss from z, never from a rounded σ: BCE = ln(1+e) + |z| (z >= 0 ? 1-y : y), e = e^-|z|,
+   a sum of two non-negative terms. ln(1+e), e in [0, 1], is k ln2 + 2 atanh(s) with
+   k = (e > sqrt2 - 1), s = (e - k)/(e + 2 + k) in [-0.1716, 0.1716], which never rounds 1+e;
+   2 atanh(s) = 2s + s^3 (2/3 + s^2 (2/5 + s^2 (2/7 + s^2 2/9))), truncation 2e-10 relative. */
+#define LOGREG__SQRT2_M1 0.414213568f
 #define LOGREG__LN2 0.693147182f
 #define LOGREG__LOG_C3 0.666666667f
 #define LOGREG__LOG_C5 0.4f
 #define LOGREG__LOG_C7 0.285714286f
 #define LOGREG__LOG_C9 0.222222222f
+
+/* FTZ and DAZ on for the body of a SIMD kernel, the caller's MXCSR back after it. */
+#if defined(LOGREG__X86)
+#define LOGREG__FTZ_BEGIN unsigned logreg__csr = _mm_getcsr(); _mm_setcsr(logreg__csr | 0x8040u);
+#define LOGREG__FTZ_END _mm_setcsr(logreg__csr);
+#endif
 /* ---- simd/scalar.h ---- */
 /* The scalar reference path: portable C, every value computed in double and rounded once.
    Every SIMD path is tested against it; it is also what runs on a CPU with no SIMD path. */
@@ -440,6 +450,16 @@ LOGREG__UNUSED static unsigned logreg__weight_block_flags(const float *sw, size_
 
 LOGREG__INLINE double logreg__scalar_sigmoid1(double z) { return 1.0 / (1.0 + exp(-z)); }
 
+/* σ(z) - y from e = e^-|z| and s = σ(-|z|) = e/(1+e): no cancellation when σ ≈ y. */
+LOGREG__INLINE double logreg__scalar_residual1(double z, double e, double y) {
+    double s = e / (1.0 + e);
+    return z < 0.0 ? s - y : (1.0 - y) - s;
+}
+/* The loss from z (see common.h): ln(1+e) + |z| (z >= 0 ? 1-y : y). */
+LOGREG__INLINE double logreg__scalar_bce(double z, double e, double y) {
+    return log1p(e) + fabs(z) * (z >= 0.0 ? 1.0 - y : y);
+}
+
 LOGREG__INLINE double logreg__scalar_dot(const float *x, const float *w, size_t m, float b) {
     double s = b;
     size_t j;
@@ -460,7 +480,7 @@ static unsigned logreg__scalar_residual(const float *X, size_t n, size_t m, size
         double z = logreg__scalar_dot(X + i * ld, w, m, b);
         if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
         bad |= logreg__label_flags(y[i]);
-        r[i] = (float)(logreg__scalar_sigmoid1(z) - (double)y[i]);
+        r[i] = (float)logreg__scalar_residual1(z, exp(-fabs(z)), (double)y[i]);
     }
     return bad;
 }
@@ -483,12 +503,12 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
     for (i = 0; i < n; i++) {
         const float *x = X + i * ld;
         double z = logreg__scalar_dot(x, w, m, b);
-        double wi = sw ? (double)sw[i] : 1.0;
-        double r = wi * (logreg__scalar_sigmoid1(z) - (double)y[i]);
+        double wi = sw ? (double)sw[i] : 1.0, e = exp(-fabs(z));
+        double r = wi * logreg__scalar_residual1(z, e, (double)y[i]);
         if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
         bad |= logreg__label_flags(y[i]);
         if (sw) bad |= logreg__weight_flags(sw[i]);
-        if (want_loss) s[0] += wi * logreg__bce(z, (double)y[i]);
+        if (want_loss) s[0] += wi * logreg__scalar_bce(z, e, (double)y[i]);
         s[1] += r;
         s[2] += wi;
         for (j = 0; j < m; j++) acc[j] = (float)((double)acc[j] + r * (double)x[j]);
@@ -517,17 +537,257 @@ static const logreg__kernels logreg__scalar_kernels = {
     logreg__scalar_predict_proba,
 };
 /* ---- simd/avx2.h ---- */
-/* avx2 kernels: placeholder (scalar kernels) until the SIMD issue lands. */
+/* AVX2 + FMA kernels: 8 floats per vector, tails by masked load/store. Same functions, same
+   order, same names as avx512.h and neon.h; only the instruction set differs. */
 #if defined(LOGREG__X86)
+
+#define LOGREG__AVX2 LOGREG__TARGET_AVX2 static inline
+#define LOGREG__AVX2_W 8
+
+LOGREG__AVX2 __m256i logreg__avx2_mask(size_t k) { /* the first min(k, 8) lanes */
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(k >= 8 ? 8 : (int)k), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+LOGREG__AVX2 __m256 logreg__avx2_load(const float *p, size_t k) {
+    return _mm256_maskload_ps(p, logreg__avx2_mask(k));
+}
+LOGREG__AVX2 void logreg__avx2_store(float *p, size_t k, __m256 v) {
+    _mm256_maskstore_ps(p, logreg__avx2_mask(k), v);
+}
+LOGREG__AVX2 int logreg__avx2_nonfinite(__m256 v) { /* NaN or ±Inf: v - v is NaN */
+    return _mm256_movemask_ps(_mm256_cmp_ps(_mm256_sub_ps(v, v), _mm256_setzero_ps(), _CMP_NEQ_UQ));
+}
+LOGREG__AVX2 int logreg__avx2_outside01(__m256 v) { /* not in [0, 1], or NaN */
+    return 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                                    _mm256_cmp_ps(v, _mm256_set1_ps(1.0f), _CMP_LE_OQ)));
+}
+
+/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
+LOGREG__AVX2 __m256 logreg__avx2_exp_nabs(__m256 z) {
+    const __m256 magic = _mm256_set1_ps(LOGREG__ROUND_MAGIC + LOGREG__EXP_BIAS);
+    /* max returns its second operand when one is NaN, so a NaN z stays NaN */
+    __m256 t = _mm256_max_ps(_mm256_set1_ps(LOGREG__SIG_TMIN), _mm256_or_ps(z, _mm256_set1_ps(-0.0f)));
+    __m256 f = _mm256_fmadd_ps(t, _mm256_set1_ps(LOGREG__LOG2E), magic);
+    __m256 n = _mm256_sub_ps(f, magic);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_HI), t);
+    __m256 p, s = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(f), 23)); /* 2^(n+24) */
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_LO), r);
+    p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP_C6 * LOGREG__EXP_SCALE), r, _mm256_set1_ps(LOGREG__EXP_C5 * LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C4 * LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C3 * LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C2 * LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_SCALE));
+    return _mm256_mul_ps(p, s);
+}
+
+/* num/(1+e) rounded once: the quotient q, then one correction by the residual
+   num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
+LOGREG__AVX2 __m256 logreg__avx2_ratio(__m256 num, __m256 e) {
+    __m256 d = _mm256_add_ps(_mm256_set1_ps(1.0f), e);
+    __m256 q = _mm256_div_ps(num, d);
+    return _mm256_fmadd_ps(_mm256_fnmadd_ps(e, q, _mm256_sub_ps(num, q)), _mm256_rcp_ps(d), q);
+}
+
+/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
+LOGREG__AVX2 __m256 logreg__avx2_sigmoid_e(__m256 z, __m256 e) {
+    return logreg__avx2_ratio(_mm256_blendv_ps(_mm256_set1_ps(1.0f), e, z), e); /* by the sign bit of z */
+}
+
+/* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
+LOGREG__AVX2 __m256 logreg__avx2_residual_e(__m256 z, __m256 e, __m256 y) {
+    __m256 s = logreg__avx2_ratio(e, e);
+    return _mm256_blendv_ps(_mm256_sub_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), y), s), _mm256_sub_ps(s, y), z);
+}
+
+/* ln(1 + e) for e in [0, 1] (see common.h). */
+LOGREG__AVX2 __m256 logreg__avx2_log1p(__m256 e) {
+    __m256 big = _mm256_cmp_ps(e, _mm256_set1_ps(LOGREG__SQRT2_M1), _CMP_GT_OQ);
+    __m256 k = _mm256_and_ps(big, _mm256_set1_ps(1.0f));
+    __m256 s = _mm256_div_ps(_mm256_sub_ps(e, k), _mm256_add_ps(e, _mm256_add_ps(k, _mm256_set1_ps(2.0f))));
+    __m256 s2 = _mm256_mul_ps(s, s);
+    __m256 q = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__LOG_C9), s2, _mm256_set1_ps(LOGREG__LOG_C7));
+    __m256 l;
+    q = _mm256_fmadd_ps(q, s2, _mm256_set1_ps(LOGREG__LOG_C5));
+    q = _mm256_fmadd_ps(q, s2, _mm256_set1_ps(LOGREG__LOG_C3));
+    l = _mm256_fmadd_ps(_mm256_mul_ps(q, s2), s, _mm256_add_ps(s, s));
+    return _mm256_add_ps(l, _mm256_and_ps(big, _mm256_set1_ps(LOGREG__LN2)));
+}
+
+/* The sums of four rows' accumulators, in lanes 0..3. */
+LOGREG__AVX2 __m128 logreg__avx2_hsum4(__m256 a0, __m256 a1, __m256 a2, __m256 a3) {
+    __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
+    return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+}
+LOGREG__AVX2 float logreg__avx2_hsum(__m256 a) {
+    return _mm_cvtss_f32(logreg__avx2_hsum4(a, a, a, a));
+}
+
+LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, size_t n) {
+    size_t i;
+    __m256 v;
+    LOGREG__FTZ_BEGIN
+    for (i = 0; i + LOGREG__AVX2_W <= n; i += LOGREG__AVX2_W) {
+        v = _mm256_loadu_ps(z + i);
+        _mm256_storeu_ps(a + i, logreg__avx2_sigmoid_e(v, logreg__avx2_exp_nabs(v)));
+    }
+    if (i < n) {
+        v = logreg__avx2_load(z + i, n - i);
+        logreg__avx2_store(a + i, n - i, logreg__avx2_sigmoid_e(v, logreg__avx2_exp_nabs(v)));
+    }
+    LOGREG__FTZ_END
+}
+
+/* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
+   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
+LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+                                    float *z) {
+    size_t i, j, k, rows;
+    for (i = 0; i < n; i += rows) {
+        const float *x[4];
+        __m256 acc[4][2];
+        __m128 s;
+        rows = n - i < 4 ? n - i : 4;
+        for (k = 0; k < 4; k++) {
+            x[k] = X + (i + (k < rows ? k : 0)) * ld;
+            acc[k][0] = acc[k][1] = _mm256_setzero_ps();
+        }
+        for (j = 0; j + 2 * LOGREG__AVX2_W <= m; j += 2 * LOGREG__AVX2_W) {
+            __m256 w0 = _mm256_loadu_ps(w + j), w1 = _mm256_loadu_ps(w + j + LOGREG__AVX2_W);
+            for (k = 0; k < 4; k++) {
+                acc[k][0] = _mm256_fmadd_ps(_mm256_loadu_ps(x[k] + j), w0, acc[k][0]);
+                acc[k][1] = _mm256_fmadd_ps(_mm256_loadu_ps(x[k] + j + LOGREG__AVX2_W), w1, acc[k][1]);
+            }
+        }
+        for (; j < m; j += LOGREG__AVX2_W) {
+            __m256 w0 = logreg__avx2_load(w + j, m - j);
+            for (k = 0; k < 4; k++)
+                acc[k][0] = _mm256_fmadd_ps(logreg__avx2_load(x[k] + j, m - j), w0, acc[k][0]);
+        }
+        s = logreg__avx2_hsum4(_mm256_add_ps(acc[0][0], acc[0][1]), _mm256_add_ps(acc[1][0], acc[1][1]),
+                               _mm256_add_ps(acc[2][0], acc[2][1]), _mm256_add_ps(acc[3][0], acc[3][1]));
+        _mm_maskstore_ps(z + i, _mm256_castsi256_si128(logreg__avx2_mask(rows)), _mm_add_ps(s, _mm_set1_ps(b)));
+    }
+}
+
+LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t n, size_t m, size_t ld,
+                                                         const float *w, float b, const float *y, float *r) {
+    int badz = 0, bady = 0;
+    size_t i;
+    LOGREG__FTZ_BEGIN
+    logreg__avx2_dots(X, n, m, ld, w, b, r);
+    for (i = 0; i < n; i += LOGREG__AVX2_W) {
+        __m256i k = logreg__avx2_mask(n - i);
+        __m256 z = _mm256_maskload_ps(r + i, k), yv = _mm256_maskload_ps(y + i, k);
+        badz |= logreg__avx2_nonfinite(z);
+        bady |= logreg__avx2_outside01(yv);
+        _mm256_maskstore_ps(r + i, k, logreg__avx2_residual_e(z, logreg__avx2_exp_nabs(z), yv));
+    }
+    LOGREG__FTZ_END
+    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
+}
+
+/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
+LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
+                                         float *acc) {
+    size_t i, j, k, rows;
+    for (i = 0; i < n; i += rows) {
+        const float *x[4];
+        __m256 rv[4];
+        rows = n - i < 4 ? n - i : 4;
+        for (k = 0; k < 4; k++) {
+            x[k] = X + (i + (k < rows ? k : 0)) * ld;
+            rv[k] = _mm256_set1_ps(k < rows ? r[i + k] : 0.0f);
+        }
+        for (j = 0; j < m; j += LOGREG__AVX2_W) {
+            __m256i t = logreg__avx2_mask(m - j);
+            __m256 g = _mm256_maskload_ps(acc + j, t);
+            for (k = 0; k < rows; k++) g = _mm256_fmadd_ps(rv[k], _mm256_maskload_ps(x[k] + j, t), g);
+            _mm256_maskstore_ps(acc + j, t, g);
+        }
+    }
+}
+
+LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, size_t n, size_t m, size_t ld,
+                                                            const float *r, float *acc) {
+    LOGREG__FTZ_BEGIN
+    logreg__avx2_axpy_rows(X, n, m, ld, r, acc);
+    LOGREG__FTZ_END
+}
+
+/* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
+LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                 int want_loss, double s[3]) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    __m256 ls = _mm256_setzero_ps(), rs = ls, ws = ls;
+    int badz = 0, bady = 0, badw = 0;
+    size_t i;
+    for (i = 0; i < n; i += LOGREG__AVX2_W) {
+        __m256i k = logreg__avx2_mask(n - i);
+        __m256 zv = _mm256_maskload_ps(z + i, k), yv = _mm256_maskload_ps(y + i, k);
+        __m256 wv = sw ? _mm256_maskload_ps(sw + i, k) : _mm256_and_ps(_mm256_castsi256_ps(k), one);
+        __m256 e = logreg__avx2_exp_nabs(zv);
+        __m256 rv = _mm256_mul_ps(logreg__avx2_residual_e(zv, e, yv), wv);
+        badz |= logreg__avx2_nonfinite(zv);
+        bady |= logreg__avx2_outside01(yv);
+        if (sw)
+            badw |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                                             _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
+        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
+            __m256 c = _mm256_blendv_ps(_mm256_sub_ps(one, yv), yv, zv);
+            __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
+            ls = _mm256_fmadd_ps(l, wv, ls); /* wv is 0 past n */
+        }
+        rs = _mm256_add_ps(rs, rv);
+        ws = _mm256_add_ps(ws, wv);
+        _mm256_maskstore_ps(z + i, k, rv);
+    }
+    if (want_loss) s[0] += logreg__avx2_hsum(ls);
+    s[1] += logreg__avx2_hsum(rs);
+    s[2] += logreg__avx2_hsum(ws);
+    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
+           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+}
+
+LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_t n, size_t m, size_t ld,
+                                                          const float *y, const float *sw, const float *w, float b,
+                                                          int want_loss, float *acc, double s[3]) {
+    float z[LOGREG__BLOCK_MAX];
+    unsigned bad;
+    LOGREG__FTZ_BEGIN
+    LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
+    logreg__avx2_dots(X, n, m, ld, w, b, z);
+    bad = logreg__avx2_loss_residual(z, y, sw, n, want_loss, s);
+    logreg__avx2_axpy_rows(X, n, m, ld, z, acc);
+    LOGREG__FTZ_END
+    return bad;
+}
+
+LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, size_t n, size_t m, size_t ld,
+                                                              const float *w, float b, float *p) {
+    int badz = 0;
+    size_t i;
+    LOGREG__FTZ_BEGIN
+    logreg__avx2_dots(X, n, m, ld, w, b, p);
+    for (i = 0; i < n; i += LOGREG__AVX2_W) {
+        __m256i k = logreg__avx2_mask(n - i);
+        __m256 z = _mm256_maskload_ps(p + i, k);
+        badz |= logreg__avx2_nonfinite(z);
+        _mm256_maskstore_ps(p + i, k, logreg__avx2_sigmoid_e(z, logreg__avx2_exp_nabs(z)));
+    }
+    LOGREG__FTZ_END
+    return badz ? LOGREG__BAD_Z : 0u;
+}
+
 static const logreg__kernels logreg__avx2_kernels = {
     LOGREG_ISA_AVX2,
-    logreg__scalar_sigmoid,
-    logreg__scalar_residual,
-    logreg__scalar_grad_accumulate,
-    logreg__scalar_loss_grad,
-    logreg__scalar_predict_proba,
+    logreg__avx2_sigmoid,
+    logreg__avx2_residual,
+    logreg__avx2_grad_accumulate,
+    logreg__avx2_loss_grad,
+    logreg__avx2_predict_proba,
 };
-#endif
+
+#endif /* LOGREG__X86 */
 /* ---- simd/avx512.h ---- */
 /* AVX-512 kernels (F, DQ, BW, VL): 16 floats per vector, tails by mask. Same functions, same
    order, same names as avx2.h and neon.h; only the instruction set differs. */
@@ -545,18 +805,22 @@ LOGREG__AVX512 __m512 logreg__avx512_load(const float *p, size_t k) {
 LOGREG__AVX512 void logreg__avx512_store(float *p, size_t k, __m512 v) {
     _mm512_mask_storeu_ps(p, logreg__avx512_mask(k), v);
 }
+LOGREG__AVX512 __mmask16 logreg__avx512_nonfinite(__m512 v) { /* NaN or ±Inf */
+    return _mm512_fpclass_ps_mask(v, 0x99);
+}
+LOGREG__AVX512 __mmask16 logreg__avx512_outside01(__m512 v) { /* not in [0, 1], or NaN */
+    return ~(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GE_OQ) &
+             _mm512_cmp_ps_mask(v, _mm512_set1_ps(1.0f), _CMP_LE_OQ));
+}
 
-/* σ(z), and e = e^-|z| and d = 1 + e for the loss (see LOGREG__SIG_ZMIN in common.h). */
-LOGREG__AVX512 __m512 logreg__avx512_sigmoid_ed(__m512 z, __m512 *e_out, __m512 *d_out) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 t = _mm512_sub_ps(_mm512_setzero_ps(), _mm512_abs_ps(z));
-    __m512 n, r, p, e, d, num;
-    /* operand order keeps a NaN t: max/min return their second operand on NaN */
-    t = _mm512_max_ps(_mm512_set1_ps(LOGREG__SIG_ZMIN), t);
-    t = _mm512_min_ps(_mm512_set1_ps(-FLT_MIN), t);
-    n = _mm512_roundscale_ps(_mm512_mul_ps(t, _mm512_set1_ps(LOGREG__LOG2E)),
-                             _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
+/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
+LOGREG__AVX512 __m512 logreg__avx512_exp_nabs(__m512 z) {
+    const __m512 one = _mm512_set1_ps(1.0f), magic = _mm512_set1_ps(LOGREG__ROUND_MAGIC);
+    /* max returns its second operand when one is NaN, so a NaN z stays NaN */
+    __m512 t = _mm512_max_ps(_mm512_set1_ps(LOGREG__SIG_TMIN), _mm512_or_ps(z, _mm512_set1_ps(-0.0f)));
+    __m512 n = _mm512_sub_ps(_mm512_fmadd_ps(t, _mm512_set1_ps(LOGREG__LOG2E), magic), magic);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
+    __m512 p;
     r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_LO), r);
     p = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP_C6), r, _mm512_set1_ps(LOGREG__EXP_C5));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(LOGREG__EXP_C4));
@@ -564,29 +828,42 @@ LOGREG__AVX512 __m512 logreg__avx512_sigmoid_ed(__m512 z, __m512 *e_out, __m512 
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(LOGREG__EXP_C2));
     p = _mm512_fmadd_ps(p, r, one);
     p = _mm512_fmadd_ps(p, r, one);
-    e = _mm512_scalef_ps(p, n);
-    d = _mm512_add_ps(one, e);
-    num = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ), one, e);
-    *e_out = e;
-    *d_out = d;
-    return _mm512_maskz_div_ps(~_mm512_cmp_ps_mask(z, _mm512_set1_ps(LOGREG__SIG_ZMIN), _CMP_LT_OQ), num, d);
+    return _mm512_scalef_ps(p, n);
 }
 
-/* ln(1 + e) for e in [0, 1], given d = fl(1 + e) and inv_d = 1/d. */
-LOGREG__AVX512 __m512 logreg__avx512_log1p(__m512 e, __m512 d, __m512 inv_d) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __mmask16 big = _mm512_cmp_ps_mask(d, _mm512_set1_ps(LOGREG__SQRT2), _CMP_GT_OQ);
-    __m512 f = _mm512_mask_mul_ps(d, big, d, _mm512_set1_ps(0.5f));
-    __m512 s = _mm512_div_ps(_mm512_sub_ps(f, one), _mm512_add_ps(f, one));
+/* num/(1+e) rounded once: a reciprocal estimate q, then one correction by the residual
+   num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
+LOGREG__AVX512 __m512 logreg__avx512_ratio(__m512 num, __m512 e) {
+    __m512 y = _mm512_rcp14_ps(_mm512_add_ps(_mm512_set1_ps(1.0f), e));
+    __m512 q = _mm512_mul_ps(num, y);
+    return _mm512_fmadd_ps(_mm512_fnmadd_ps(e, q, _mm512_sub_ps(num, q)), y, q);
+}
+
+/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
+LOGREG__AVX512 __m512 logreg__avx512_sigmoid_e(__m512 z, __m512 e) {
+    __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
+    return logreg__avx512_ratio(_mm512_mask_blend_ps(neg, _mm512_set1_ps(1.0f), e), e);
+}
+
+/* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
+LOGREG__AVX512 __m512 logreg__avx512_residual_e(__m512 z, __m512 e, __m512 y) {
+    __m512 s = logreg__avx512_ratio(e, e);
+    __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
+    return _mm512_mask_blend_ps(neg, _mm512_sub_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), y), s), _mm512_sub_ps(s, y));
+}
+
+/* ln(1 + e) for e in [0, 1] (see common.h). */
+LOGREG__AVX512 __m512 logreg__avx512_log1p(__m512 e) {
+    __mmask16 big = _mm512_cmp_ps_mask(e, _mm512_set1_ps(LOGREG__SQRT2_M1), _CMP_GT_OQ);
+    __m512 k = _mm512_maskz_mov_ps(big, _mm512_set1_ps(1.0f));
+    __m512 s = _mm512_div_ps(_mm512_sub_ps(e, k), _mm512_add_ps(e, _mm512_add_ps(k, _mm512_set1_ps(2.0f))));
     __m512 s2 = _mm512_mul_ps(s, s);
     __m512 q = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__LOG_C9), s2, _mm512_set1_ps(LOGREG__LOG_C7));
-    __m512 lnf, c;
+    __m512 l;
     q = _mm512_fmadd_ps(q, s2, _mm512_set1_ps(LOGREG__LOG_C5));
     q = _mm512_fmadd_ps(q, s2, _mm512_set1_ps(LOGREG__LOG_C3));
-    lnf = _mm512_fmadd_ps(_mm512_mul_ps(q, s2), s, _mm512_add_ps(s, s));
-    c = _mm512_sub_ps(e, _mm512_sub_ps(d, one)); /* exact rounding error of 1 + e */
-    lnf = _mm512_fmadd_ps(c, inv_d, lnf);
-    return _mm512_mask_add_ps(lnf, big, lnf, _mm512_set1_ps(LOGREG__LN2));
+    l = _mm512_fmadd_ps(_mm512_mul_ps(q, s2), s, _mm512_add_ps(s, s));
+    return _mm512_mask_add_ps(l, big, l, _mm512_set1_ps(LOGREG__LN2));
 }
 
 /* The sums of four rows' accumulators, in lanes 0..3. */
@@ -598,45 +875,54 @@ LOGREG__AVX512 __m128 logreg__avx512_hsum4(__m512 a0, __m512 a1, __m512 a2, __m5
     __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(h0, h1), _mm256_hadd_ps(h2, h3));
     return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
 }
+LOGREG__AVX512 float logreg__avx512_hsum(__m512 a) {
+    return _mm_cvtss_f32(logreg__avx512_hsum4(a, a, a, a));
+}
 
 LOGREG__TARGET_AVX512 static void logreg__avx512_sigmoid(const float *z, float *a, size_t n) {
     size_t i;
-    __m512 e, d;
-    for (i = 0; i < n; i += LOGREG__AVX512_W)
-        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_ed(logreg__avx512_load(z + i, n - i), &e, &d));
+    __m512 v;
+    LOGREG__FTZ_BEGIN
+    for (i = 0; i + LOGREG__AVX512_W <= n; i += LOGREG__AVX512_W) {
+        v = _mm512_loadu_ps(z + i);
+        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_e(v, logreg__avx512_exp_nabs(v)));
+    }
+    if (i < n) {
+        v = logreg__avx512_load(z + i, n - i);
+        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_e(v, logreg__avx512_exp_nabs(v)));
+    }
+    LOGREG__FTZ_END
 }
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
-LOGREG__TARGET_AVX512 static void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld,
-                                                     const float *w, float b, float *z) {
-    size_t i, j, r, rows;
+LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w,
+                                        float b, float *z) {
+    size_t i, j, k, rows;
     for (i = 0; i < n; i += rows) {
         const float *x[4];
         __m512 acc[4][2];
+        __m128 s;
         rows = n - i < 4 ? n - i : 4;
-        for (r = 0; r < 4; r++) {
-            x[r] = X + (i + (r < rows ? r : 0)) * ld;
-            acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+        for (k = 0; k < 4; k++) {
+            x[k] = X + (i + (k < rows ? k : 0)) * ld;
+            acc[k][0] = acc[k][1] = _mm512_setzero_ps();
         }
-        for (j = 0; j + 32 <= m; j += 32) {
-            __m512 w0 = _mm512_loadu_ps(w + j), w1 = _mm512_loadu_ps(w + j + 16);
-            for (r = 0; r < 4; r++) {
-                acc[r][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x[r] + j), w0, acc[r][0]);
-                acc[r][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x[r] + j + 16), w1, acc[r][1]);
+        for (j = 0; j + 2 * LOGREG__AVX512_W <= m; j += 2 * LOGREG__AVX512_W) {
+            __m512 w0 = _mm512_loadu_ps(w + j), w1 = _mm512_loadu_ps(w + j + LOGREG__AVX512_W);
+            for (k = 0; k < 4; k++) {
+                acc[k][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x[k] + j), w0, acc[k][0]);
+                acc[k][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x[k] + j + LOGREG__AVX512_W), w1, acc[k][1]);
             }
         }
-        for (; j < m; j += 16) {
+        for (; j < m; j += LOGREG__AVX512_W) {
             __m512 w0 = logreg__avx512_load(w + j, m - j);
-            for (r = 0; r < 4; r++)
-                acc[r][0] = _mm512_fmadd_ps(logreg__avx512_load(x[r] + j, m - j), w0, acc[r][0]);
+            for (k = 0; k < 4; k++)
+                acc[k][0] = _mm512_fmadd_ps(logreg__avx512_load(x[k] + j, m - j), w0, acc[k][0]);
         }
-        {
-            __m128 s = logreg__avx512_hsum4(_mm512_add_ps(acc[0][0], acc[0][1]), _mm512_add_ps(acc[1][0], acc[1][1]),
-                                            _mm512_add_ps(acc[2][0], acc[2][1]), _mm512_add_ps(acc[3][0], acc[3][1]));
-            s = _mm_add_ps(s, _mm_set1_ps(b));
-            _mm_mask_storeu_ps(z + i, (__mmask8)((1u << rows) - 1u), s);
-        }
+        s = logreg__avx512_hsum4(_mm512_add_ps(acc[0][0], acc[0][1]), _mm512_add_ps(acc[1][0], acc[1][1]),
+                                 _mm512_add_ps(acc[2][0], acc[2][1]), _mm512_add_ps(acc[3][0], acc[3][1]));
+        _mm_mask_storeu_ps(z + i, (__mmask8)((1u << rows) - 1u), _mm_add_ps(s, _mm_set1_ps(b)));
     }
 }
 
@@ -644,22 +930,22 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
                                                              const float *w, float b, const float *y, float *r) {
     __mmask16 badz = 0, bady = 0;
     size_t i;
-    __m512 e, d;
+    LOGREG__FTZ_BEGIN
     logreg__avx512_dots(X, n, m, ld, w, b, r);
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, r + i), yv = _mm512_maskz_loadu_ps(k, y + i);
-        badz |= _mm512_fpclass_ps_mask(z, 0x99) & k; /* NaN or ±Inf */
-        bady |= ~(_mm512_cmp_ps_mask(yv, _mm512_setzero_ps(), _CMP_GE_OQ) &
-                  _mm512_cmp_ps_mask(yv, _mm512_set1_ps(1.0f), _CMP_LE_OQ)) & k;
-        _mm512_mask_storeu_ps(r + i, k, _mm512_sub_ps(logreg__avx512_sigmoid_ed(z, &e, &d), yv));
+        badz |= logreg__avx512_nonfinite(z) & k;
+        bady |= logreg__avx512_outside01(yv) & k;
+        _mm512_mask_storeu_ps(r + i, k, logreg__avx512_residual_e(z, logreg__avx512_exp_nabs(z), yv));
     }
+    LOGREG__FTZ_END
     return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
 }
 
 /* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
-LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X, size_t n, size_t m,
-                                                                size_t ld, const float *r, float *acc) {
+LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
+                                             float *acc) {
     size_t i, j, k, rows;
     for (i = 0; i < n; i += rows) {
         const float *x[4];
@@ -669,7 +955,7 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X,
             x[k] = X + (i + (k < rows ? k : 0)) * ld;
             rv[k] = _mm512_set1_ps(k < rows ? r[i + k] : 0.0f);
         }
-        for (j = 0; j < m; j += 16) {
+        for (j = 0; j < m; j += LOGREG__AVX512_W) {
             __mmask16 t = logreg__avx512_mask(m - j);
             __m512 g = _mm512_maskz_loadu_ps(t, acc + j);
             for (k = 0; k < rows; k++) g = _mm512_fmadd_ps(rv[k], _mm512_maskz_loadu_ps(t, x[k] + j), g);
@@ -678,9 +964,16 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X,
     }
 }
 
+LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X, size_t n, size_t m,
+                                                                size_t ld, const float *r, float *acc) {
+    LOGREG__FTZ_BEGIN
+    logreg__avx512_axpy_rows(X, n, m, ld, r, acc);
+    LOGREG__FTZ_END
+}
+
 /* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
-LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw,
-                                                                  size_t n, int want_loss, double s[3]) {
+LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                     int want_loss, double s[3]) {
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 ls = _mm512_setzero_ps(), rs = ls, ws = ls;
     __mmask16 badz = 0, bady = 0, badw = 0;
@@ -689,27 +982,26 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_residual(float *z, con
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 zv = _mm512_maskz_loadu_ps(k, z + i), yv = _mm512_maskz_loadu_ps(k, y + i);
         __m512 wv = sw ? _mm512_maskz_loadu_ps(k, sw + i) : _mm512_maskz_mov_ps(k, one);
-        __m512 e, d, a = logreg__avx512_sigmoid_ed(zv, &e, &d);
-        __m512 rv = _mm512_mul_ps(_mm512_sub_ps(a, yv), wv);
-        __mmask16 pos = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_GE_OQ);
-        badz |= _mm512_fpclass_ps_mask(zv, 0x99) & k;
-        bady |= ~(_mm512_cmp_ps_mask(yv, _mm512_setzero_ps(), _CMP_GE_OQ) & _mm512_cmp_ps_mask(yv, one, _CMP_LE_OQ)) & k;
+        __m512 e = logreg__avx512_exp_nabs(zv);
+        __m512 rv = _mm512_mul_ps(logreg__avx512_residual_e(zv, e, yv), wv);
+        badz |= logreg__avx512_nonfinite(zv) & k;
+        bady |= logreg__avx512_outside01(yv) & k;
         if (sw)
             badw |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
                       _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
         if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
-            __m512 inv_d = _mm512_mask_blend_ps(pos, _mm512_sub_ps(one, a), a);
+            __mmask16 pos = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_GE_OQ);
             __m512 c = _mm512_mask_blend_ps(pos, yv, _mm512_sub_ps(one, yv));
-            __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e, d, inv_d));
-            ls = _mm512_fmadd_ps(l, wv, ls); /* wv is 0 in lanes past n */
+            __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e));
+            ls = _mm512_fmadd_ps(l, wv, ls); /* wv is 0 past n */
         }
         rs = _mm512_add_ps(rs, rv);
         ws = _mm512_add_ps(ws, wv);
         _mm512_mask_storeu_ps(z + i, k, rv);
     }
-    if (want_loss) s[0] += _mm512_reduce_add_ps(ls);
-    s[1] += _mm512_reduce_add_ps(rs);
-    s[2] += _mm512_reduce_add_ps(ws);
+    if (want_loss) s[0] += logreg__avx512_hsum(ls);
+    s[1] += logreg__avx512_hsum(rs);
+    s[2] += logreg__avx512_hsum(ws);
     return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
            (badw ? logreg__weight_block_flags(sw, n) : 0u);
 }
@@ -719,10 +1011,12 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, s
                                                               float b, int want_loss, float *acc, double s[3]) {
     float z[LOGREG__BLOCK_MAX];
     unsigned bad;
+    LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx512_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx512_loss_residual(z, y, sw, n, want_loss, s);
-    logreg__avx512_grad_accumulate(X, n, m, ld, z, acc);
+    logreg__avx512_axpy_rows(X, n, m, ld, z, acc);
+    LOGREG__FTZ_END
     return bad;
 }
 
@@ -730,14 +1024,15 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
                                                                   const float *w, float b, float *p) {
     __mmask16 badz = 0;
     size_t i;
-    __m512 e, d;
+    LOGREG__FTZ_BEGIN
     logreg__avx512_dots(X, n, m, ld, w, b, p);
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, p + i);
-        badz |= _mm512_fpclass_ps_mask(z, 0x99) & k;
-        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_ed(z, &e, &d));
+        badz |= logreg__avx512_nonfinite(z) & k;
+        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_e(z, logreg__avx512_exp_nabs(z)));
     }
+    LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;
 }
 
@@ -1704,24 +1999,31 @@ LOGREG_API logreg_status logreg_model_save_mem(const logreg_model *model, void *
     return LOGREG_OK;
 }
 
+/* Checks the header at p (LOGREG__MODEL_HEAD bytes) and gives the size of the whole file. */
+static logreg_status logreg__model_head(const unsigned char *p, size_t *bytes) {
+    uint64_t K = logreg__get32(p + 12), V = logreg__get32(p + 16), m = logreg__get64(p + 24);
+    if (memcmp(p, logreg__model_magic, 8) != 0) return LOGREG_ERR_FORMAT;
+    if (logreg__get32(p + 8) != LOGREG__MODEL_VERSION) return LOGREG_ERR_VERSION;
+    if (logreg__get32(p + 20) != 0 || K < 2 || (V != K && !(K == 2 && V == 1)) || m == 0)
+        return LOGREG_ERR_FORMAT;
+    *bytes = logreg__model_bytes(K, V, m);
+    return *bytes ? LOGREG_OK : LOGREG_ERR_FORMAT;
+}
+
 LOGREG_API logreg_status logreg_model_load_mem(const void *buf, size_t size, logreg_model *out) {
     const unsigned char *p = (const unsigned char *)buf, *q;
-    uint64_t m64;
-    size_t K, V, m, bytes, c, j;
+    size_t K, V, m, bytes = 0, c, j;
     unsigned char *block;
     logreg_model mo;
     logreg_status st;
     if (!out || (!buf && size)) return LOGREG_ERR_ARG;
-    if (size < LOGREG__MODEL_HEAD || memcmp(p, logreg__model_magic, 8) != 0) return LOGREG_ERR_FORMAT;
-    if (logreg__get32(p + 8) != LOGREG__MODEL_VERSION) return LOGREG_ERR_VERSION;
-    K = logreg__get32(p + 12), V = logreg__get32(p + 16), m64 = logreg__get64(p + 24);
-    if (logreg__get32(p + 20) != 0 || K < 2 || (V != K && !(K == 2 && V == 1)) || m64 == 0)
-        return LOGREG_ERR_FORMAT;
-    bytes = logreg__model_bytes(K, V, m64);
-    if (bytes == 0 || size != bytes) return LOGREG_ERR_FORMAT;
+    if (size < LOGREG__MODEL_HEAD) return LOGREG_ERR_FORMAT;
+    st = logreg__model_head(p, &bytes);
+    if (st != LOGREG_OK) return st;
+    if (size != bytes) return LOGREG_ERR_FORMAT;
     if (logreg__get64(p + bytes - LOGREG__MODEL_TAIL) != logreg__fnv1a64(p, bytes - LOGREG__MODEL_TAIL))
         return LOGREG_ERR_FORMAT;
-    m = (size_t)m64;
+    K = logreg__get32(p + 12), V = logreg__get32(p + 16), m = (size_t)logreg__get64(p + 24);
 
     /* Everything checked but the values: decode into one block, labels first (doubles). */
     block = (unsigned char *)LOGREG_MALLOC(K * sizeof(double) + V * (m + 1) * sizeof(float));
@@ -1878,26 +2180,25 @@ LOGREG_API logreg_status logreg_model_save(const logreg_model *model, const char
 }
 
 LOGREG_API logreg_status logreg_model_load(const char *path, logreg_model *out) {
+    unsigned char head[LOGREG__MODEL_HEAD], *buf = NULL;
+    size_t got, bytes = 0;
+    long len = 0;
+    logreg_status st;
     FILE *f;
-    long len;
-    unsigned char *buf = NULL;
-    logreg_status st = LOGREG_ERR_IO;
     if (!path || !out) return LOGREG_ERR_ARG;
     f = fopen(path, "rb");
     if (!f) return LOGREG_ERR_IO;
-    /* the size of the file, not of its header, bounds the allocation */
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        if ((unsigned long)len > (unsigned long)(SIZE_MAX / 2)) {
-            st = LOGREG_ERR_FORMAT;
-        } else if (len < (long)(LOGREG__MODEL_HEAD + LOGREG__MODEL_TAIL)) {
-            unsigned char head[LOGREG__MODEL_HEAD + LOGREG__MODEL_TAIL];
-            size_t got = fread(head, 1, (size_t)len, f);
-            st = got == (size_t)len ? logreg_model_load_mem(head, got, out) : LOGREG_ERR_IO;
-        } else if (!(buf = (unsigned char *)LOGREG_MALLOC((size_t)len))) {
-            st = LOGREG_ERR_NOMEM;
-        } else if (fread(buf, 1, (size_t)len, f) == (size_t)len) {
-            st = logreg_model_load_mem(buf, (size_t)len, out);
-        }
+    /* the header and the file's length must agree before anything is allocated */
+    got = fread(head, 1, sizeof head, f);
+    if (ferror(f)) st = LOGREG_ERR_IO;
+    else if (got < sizeof head) st = LOGREG_ERR_FORMAT;
+    else st = logreg__model_head(head, &bytes);
+    if (st == LOGREG_OK) {
+        if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0) st = LOGREG_ERR_IO;
+        else if ((uint64_t)len != (uint64_t)bytes) st = LOGREG_ERR_FORMAT;
+        else if (!(buf = (unsigned char *)LOGREG_MALLOC(bytes))) st = LOGREG_ERR_NOMEM;
+        else if (fseek(f, 0, SEEK_SET) != 0 || fread(buf, 1, bytes, f) != bytes) st = LOGREG_ERR_IO;
+        else st = logreg_model_load_mem(buf, bytes, out);
     }
     if (buf) LOGREG_FREE(buf);
     fclose(f);

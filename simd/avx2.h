@@ -1,12 +1,252 @@
-/* avx2 kernels: placeholder (scalar kernels) until the SIMD issue lands. */
+/* AVX2 + FMA kernels: 8 floats per vector, tails by masked load/store. Same functions, same
+   order, same names as avx512.h and neon.h; only the instruction set differs. */
 #include "scalar.h"
 #if defined(LOGREG__X86)
+
+#define LOGREG__AVX2 LOGREG__TARGET_AVX2 static inline
+#define LOGREG__AVX2_W 8
+
+LOGREG__AVX2 __m256i logreg__avx2_mask(size_t k) { /* the first min(k, 8) lanes */
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(k >= 8 ? 8 : (int)k), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+LOGREG__AVX2 __m256 logreg__avx2_load(const float *p, size_t k) {
+    return _mm256_maskload_ps(p, logreg__avx2_mask(k));
+}
+LOGREG__AVX2 void logreg__avx2_store(float *p, size_t k, __m256 v) {
+    _mm256_maskstore_ps(p, logreg__avx2_mask(k), v);
+}
+LOGREG__AVX2 int logreg__avx2_nonfinite(__m256 v) { /* NaN or ±Inf: v - v is NaN */
+    return _mm256_movemask_ps(_mm256_cmp_ps(_mm256_sub_ps(v, v), _mm256_setzero_ps(), _CMP_NEQ_UQ));
+}
+LOGREG__AVX2 int logreg__avx2_outside01(__m256 v) { /* not in [0, 1], or NaN */
+    return 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                                    _mm256_cmp_ps(v, _mm256_set1_ps(1.0f), _CMP_LE_OQ)));
+}
+
+/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
+LOGREG__AVX2 __m256 logreg__avx2_exp_nabs(__m256 z) {
+    const __m256 magic = _mm256_set1_ps(LOGREG__ROUND_MAGIC + LOGREG__EXP_BIAS);
+    /* max returns its second operand when one is NaN, so a NaN z stays NaN */
+    __m256 t = _mm256_max_ps(_mm256_set1_ps(LOGREG__SIG_TMIN), _mm256_or_ps(z, _mm256_set1_ps(-0.0f)));
+    __m256 f = _mm256_fmadd_ps(t, _mm256_set1_ps(LOGREG__LOG2E), magic);
+    __m256 n = _mm256_sub_ps(f, magic);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_HI), t);
+    __m256 p, s = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(f), 23)); /* 2^(n+24) */
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_LO), r);
+    p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP_C6 * LOGREG__EXP_SCALE), r, _mm256_set1_ps(LOGREG__EXP_C5 * LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C4 * LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C3 * LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C2 * LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_SCALE));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_SCALE));
+    return _mm256_mul_ps(p, s);
+}
+
+/* num/(1+e) rounded once: the quotient q, then one correction by the residual
+   num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
+LOGREG__AVX2 __m256 logreg__avx2_ratio(__m256 num, __m256 e) {
+    __m256 d = _mm256_add_ps(_mm256_set1_ps(1.0f), e);
+    __m256 q = _mm256_div_ps(num, d);
+    return _mm256_fmadd_ps(_mm256_fnmadd_ps(e, q, _mm256_sub_ps(num, q)), _mm256_rcp_ps(d), q);
+}
+
+/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
+LOGREG__AVX2 __m256 logreg__avx2_sigmoid_e(__m256 z, __m256 e) {
+    return logreg__avx2_ratio(_mm256_blendv_ps(_mm256_set1_ps(1.0f), e, z), e); /* by the sign bit of z */
+}
+
+/* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
+LOGREG__AVX2 __m256 logreg__avx2_residual_e(__m256 z, __m256 e, __m256 y) {
+    __m256 s = logreg__avx2_ratio(e, e);
+    return _mm256_blendv_ps(_mm256_sub_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), y), s), _mm256_sub_ps(s, y), z);
+}
+
+/* ln(1 + e) for e in [0, 1] (see common.h). */
+LOGREG__AVX2 __m256 logreg__avx2_log1p(__m256 e) {
+    __m256 big = _mm256_cmp_ps(e, _mm256_set1_ps(LOGREG__SQRT2_M1), _CMP_GT_OQ);
+    __m256 k = _mm256_and_ps(big, _mm256_set1_ps(1.0f));
+    __m256 s = _mm256_div_ps(_mm256_sub_ps(e, k), _mm256_add_ps(e, _mm256_add_ps(k, _mm256_set1_ps(2.0f))));
+    __m256 s2 = _mm256_mul_ps(s, s);
+    __m256 q = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__LOG_C9), s2, _mm256_set1_ps(LOGREG__LOG_C7));
+    __m256 l;
+    q = _mm256_fmadd_ps(q, s2, _mm256_set1_ps(LOGREG__LOG_C5));
+    q = _mm256_fmadd_ps(q, s2, _mm256_set1_ps(LOGREG__LOG_C3));
+    l = _mm256_fmadd_ps(_mm256_mul_ps(q, s2), s, _mm256_add_ps(s, s));
+    return _mm256_add_ps(l, _mm256_and_ps(big, _mm256_set1_ps(LOGREG__LN2)));
+}
+
+/* The sums of four rows' accumulators, in lanes 0..3. */
+LOGREG__AVX2 __m128 logreg__avx2_hsum4(__m256 a0, __m256 a1, __m256 a2, __m256 a3) {
+    __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
+    return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+}
+LOGREG__AVX2 float logreg__avx2_hsum(__m256 a) {
+    return _mm_cvtss_f32(logreg__avx2_hsum4(a, a, a, a));
+}
+
+LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, size_t n) {
+    size_t i;
+    __m256 v;
+    LOGREG__FTZ_BEGIN
+    for (i = 0; i + LOGREG__AVX2_W <= n; i += LOGREG__AVX2_W) {
+        v = _mm256_loadu_ps(z + i);
+        _mm256_storeu_ps(a + i, logreg__avx2_sigmoid_e(v, logreg__avx2_exp_nabs(v)));
+    }
+    if (i < n) {
+        v = logreg__avx2_load(z + i, n - i);
+        logreg__avx2_store(a + i, n - i, logreg__avx2_sigmoid_e(v, logreg__avx2_exp_nabs(v)));
+    }
+    LOGREG__FTZ_END
+}
+
+/* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
+   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
+LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+                                    float *z) {
+    size_t i, j, k, rows;
+    for (i = 0; i < n; i += rows) {
+        const float *x[4];
+        __m256 acc[4][2];
+        __m128 s;
+        rows = n - i < 4 ? n - i : 4;
+        for (k = 0; k < 4; k++) {
+            x[k] = X + (i + (k < rows ? k : 0)) * ld;
+            acc[k][0] = acc[k][1] = _mm256_setzero_ps();
+        }
+        for (j = 0; j + 2 * LOGREG__AVX2_W <= m; j += 2 * LOGREG__AVX2_W) {
+            __m256 w0 = _mm256_loadu_ps(w + j), w1 = _mm256_loadu_ps(w + j + LOGREG__AVX2_W);
+            for (k = 0; k < 4; k++) {
+                acc[k][0] = _mm256_fmadd_ps(_mm256_loadu_ps(x[k] + j), w0, acc[k][0]);
+                acc[k][1] = _mm256_fmadd_ps(_mm256_loadu_ps(x[k] + j + LOGREG__AVX2_W), w1, acc[k][1]);
+            }
+        }
+        for (; j < m; j += LOGREG__AVX2_W) {
+            __m256 w0 = logreg__avx2_load(w + j, m - j);
+            for (k = 0; k < 4; k++)
+                acc[k][0] = _mm256_fmadd_ps(logreg__avx2_load(x[k] + j, m - j), w0, acc[k][0]);
+        }
+        s = logreg__avx2_hsum4(_mm256_add_ps(acc[0][0], acc[0][1]), _mm256_add_ps(acc[1][0], acc[1][1]),
+                               _mm256_add_ps(acc[2][0], acc[2][1]), _mm256_add_ps(acc[3][0], acc[3][1]));
+        _mm_maskstore_ps(z + i, _mm256_castsi256_si128(logreg__avx2_mask(rows)), _mm_add_ps(s, _mm_set1_ps(b)));
+    }
+}
+
+LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t n, size_t m, size_t ld,
+                                                         const float *w, float b, const float *y, float *r) {
+    int badz = 0, bady = 0;
+    size_t i;
+    LOGREG__FTZ_BEGIN
+    logreg__avx2_dots(X, n, m, ld, w, b, r);
+    for (i = 0; i < n; i += LOGREG__AVX2_W) {
+        __m256i k = logreg__avx2_mask(n - i);
+        __m256 z = _mm256_maskload_ps(r + i, k), yv = _mm256_maskload_ps(y + i, k);
+        badz |= logreg__avx2_nonfinite(z);
+        bady |= logreg__avx2_outside01(yv);
+        _mm256_maskstore_ps(r + i, k, logreg__avx2_residual_e(z, logreg__avx2_exp_nabs(z), yv));
+    }
+    LOGREG__FTZ_END
+    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
+}
+
+/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
+LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
+                                         float *acc) {
+    size_t i, j, k, rows;
+    for (i = 0; i < n; i += rows) {
+        const float *x[4];
+        __m256 rv[4];
+        rows = n - i < 4 ? n - i : 4;
+        for (k = 0; k < 4; k++) {
+            x[k] = X + (i + (k < rows ? k : 0)) * ld;
+            rv[k] = _mm256_set1_ps(k < rows ? r[i + k] : 0.0f);
+        }
+        for (j = 0; j < m; j += LOGREG__AVX2_W) {
+            __m256i t = logreg__avx2_mask(m - j);
+            __m256 g = _mm256_maskload_ps(acc + j, t);
+            for (k = 0; k < rows; k++) g = _mm256_fmadd_ps(rv[k], _mm256_maskload_ps(x[k] + j, t), g);
+            _mm256_maskstore_ps(acc + j, t, g);
+        }
+    }
+}
+
+LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, size_t n, size_t m, size_t ld,
+                                                            const float *r, float *acc) {
+    LOGREG__FTZ_BEGIN
+    logreg__avx2_axpy_rows(X, n, m, ld, r, acc);
+    LOGREG__FTZ_END
+}
+
+/* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
+LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                 int want_loss, double s[3]) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    __m256 ls = _mm256_setzero_ps(), rs = ls, ws = ls;
+    int badz = 0, bady = 0, badw = 0;
+    size_t i;
+    for (i = 0; i < n; i += LOGREG__AVX2_W) {
+        __m256i k = logreg__avx2_mask(n - i);
+        __m256 zv = _mm256_maskload_ps(z + i, k), yv = _mm256_maskload_ps(y + i, k);
+        __m256 wv = sw ? _mm256_maskload_ps(sw + i, k) : _mm256_and_ps(_mm256_castsi256_ps(k), one);
+        __m256 e = logreg__avx2_exp_nabs(zv);
+        __m256 rv = _mm256_mul_ps(logreg__avx2_residual_e(zv, e, yv), wv);
+        badz |= logreg__avx2_nonfinite(zv);
+        bady |= logreg__avx2_outside01(yv);
+        if (sw)
+            badw |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                                             _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
+        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
+            __m256 c = _mm256_blendv_ps(_mm256_sub_ps(one, yv), yv, zv);
+            __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
+            ls = _mm256_fmadd_ps(l, wv, ls); /* wv is 0 past n */
+        }
+        rs = _mm256_add_ps(rs, rv);
+        ws = _mm256_add_ps(ws, wv);
+        _mm256_maskstore_ps(z + i, k, rv);
+    }
+    if (want_loss) s[0] += logreg__avx2_hsum(ls);
+    s[1] += logreg__avx2_hsum(rs);
+    s[2] += logreg__avx2_hsum(ws);
+    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
+           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+}
+
+LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_t n, size_t m, size_t ld,
+                                                          const float *y, const float *sw, const float *w, float b,
+                                                          int want_loss, float *acc, double s[3]) {
+    float z[LOGREG__BLOCK_MAX];
+    unsigned bad;
+    LOGREG__FTZ_BEGIN
+    LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
+    logreg__avx2_dots(X, n, m, ld, w, b, z);
+    bad = logreg__avx2_loss_residual(z, y, sw, n, want_loss, s);
+    logreg__avx2_axpy_rows(X, n, m, ld, z, acc);
+    LOGREG__FTZ_END
+    return bad;
+}
+
+LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, size_t n, size_t m, size_t ld,
+                                                              const float *w, float b, float *p) {
+    int badz = 0;
+    size_t i;
+    LOGREG__FTZ_BEGIN
+    logreg__avx2_dots(X, n, m, ld, w, b, p);
+    for (i = 0; i < n; i += LOGREG__AVX2_W) {
+        __m256i k = logreg__avx2_mask(n - i);
+        __m256 z = _mm256_maskload_ps(p + i, k);
+        badz |= logreg__avx2_nonfinite(z);
+        _mm256_maskstore_ps(p + i, k, logreg__avx2_sigmoid_e(z, logreg__avx2_exp_nabs(z)));
+    }
+    LOGREG__FTZ_END
+    return badz ? LOGREG__BAD_Z : 0u;
+}
+
 static const logreg__kernels logreg__avx2_kernels = {
     LOGREG_ISA_AVX2,
-    logreg__scalar_sigmoid,
-    logreg__scalar_residual,
-    logreg__scalar_grad_accumulate,
-    logreg__scalar_loss_grad,
-    logreg__scalar_predict_proba,
+    logreg__avx2_sigmoid,
+    logreg__avx2_residual,
+    logreg__avx2_grad_accumulate,
+    logreg__avx2_loss_grad,
+    logreg__avx2_predict_proba,
 };
-#endif
+
+#endif /* LOGREG__X86 */

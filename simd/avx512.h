@@ -15,18 +15,22 @@ LOGREG__AVX512 __m512 logreg__avx512_load(const float *p, size_t k) {
 LOGREG__AVX512 void logreg__avx512_store(float *p, size_t k, __m512 v) {
     _mm512_mask_storeu_ps(p, logreg__avx512_mask(k), v);
 }
+LOGREG__AVX512 __mmask16 logreg__avx512_nonfinite(__m512 v) { /* NaN or ±Inf */
+    return _mm512_fpclass_ps_mask(v, 0x99);
+}
+LOGREG__AVX512 __mmask16 logreg__avx512_outside01(__m512 v) { /* not in [0, 1], or NaN */
+    return ~(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GE_OQ) &
+             _mm512_cmp_ps_mask(v, _mm512_set1_ps(1.0f), _CMP_LE_OQ));
+}
 
-/* σ(z), and e = e^-|z| and d = 1 + e for the loss (see LOGREG__SIG_ZMIN in common.h). */
-LOGREG__AVX512 __m512 logreg__avx512_sigmoid_ed(__m512 z, __m512 *e_out, __m512 *d_out) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 t = _mm512_sub_ps(_mm512_setzero_ps(), _mm512_abs_ps(z));
-    __m512 n, r, p, e, d, num;
-    /* operand order keeps a NaN t: max/min return their second operand on NaN */
-    t = _mm512_max_ps(_mm512_set1_ps(LOGREG__SIG_ZMIN), t);
-    t = _mm512_min_ps(_mm512_set1_ps(-FLT_MIN), t);
-    n = _mm512_roundscale_ps(_mm512_mul_ps(t, _mm512_set1_ps(LOGREG__LOG2E)),
-                             _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
+/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
+LOGREG__AVX512 __m512 logreg__avx512_exp_nabs(__m512 z) {
+    const __m512 one = _mm512_set1_ps(1.0f), magic = _mm512_set1_ps(LOGREG__ROUND_MAGIC);
+    /* max returns its second operand when one is NaN, so a NaN z stays NaN */
+    __m512 t = _mm512_max_ps(_mm512_set1_ps(LOGREG__SIG_TMIN), _mm512_or_ps(z, _mm512_set1_ps(-0.0f)));
+    __m512 n = _mm512_sub_ps(_mm512_fmadd_ps(t, _mm512_set1_ps(LOGREG__LOG2E), magic), magic);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
+    __m512 p;
     r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_LO), r);
     p = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP_C6), r, _mm512_set1_ps(LOGREG__EXP_C5));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(LOGREG__EXP_C4));
@@ -34,29 +38,42 @@ LOGREG__AVX512 __m512 logreg__avx512_sigmoid_ed(__m512 z, __m512 *e_out, __m512 
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(LOGREG__EXP_C2));
     p = _mm512_fmadd_ps(p, r, one);
     p = _mm512_fmadd_ps(p, r, one);
-    e = _mm512_scalef_ps(p, n);
-    d = _mm512_add_ps(one, e);
-    num = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ), one, e);
-    *e_out = e;
-    *d_out = d;
-    return _mm512_maskz_div_ps(~_mm512_cmp_ps_mask(z, _mm512_set1_ps(LOGREG__SIG_ZMIN), _CMP_LT_OQ), num, d);
+    return _mm512_scalef_ps(p, n);
 }
 
-/* ln(1 + e) for e in [0, 1], given d = fl(1 + e) and inv_d = 1/d. */
-LOGREG__AVX512 __m512 logreg__avx512_log1p(__m512 e, __m512 d, __m512 inv_d) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __mmask16 big = _mm512_cmp_ps_mask(d, _mm512_set1_ps(LOGREG__SQRT2), _CMP_GT_OQ);
-    __m512 f = _mm512_mask_mul_ps(d, big, d, _mm512_set1_ps(0.5f));
-    __m512 s = _mm512_div_ps(_mm512_sub_ps(f, one), _mm512_add_ps(f, one));
+/* num/(1+e) rounded once: a reciprocal estimate q, then one correction by the residual
+   num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
+LOGREG__AVX512 __m512 logreg__avx512_ratio(__m512 num, __m512 e) {
+    __m512 y = _mm512_rcp14_ps(_mm512_add_ps(_mm512_set1_ps(1.0f), e));
+    __m512 q = _mm512_mul_ps(num, y);
+    return _mm512_fmadd_ps(_mm512_fnmadd_ps(e, q, _mm512_sub_ps(num, q)), y, q);
+}
+
+/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
+LOGREG__AVX512 __m512 logreg__avx512_sigmoid_e(__m512 z, __m512 e) {
+    __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
+    return logreg__avx512_ratio(_mm512_mask_blend_ps(neg, _mm512_set1_ps(1.0f), e), e);
+}
+
+/* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
+LOGREG__AVX512 __m512 logreg__avx512_residual_e(__m512 z, __m512 e, __m512 y) {
+    __m512 s = logreg__avx512_ratio(e, e);
+    __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
+    return _mm512_mask_blend_ps(neg, _mm512_sub_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), y), s), _mm512_sub_ps(s, y));
+}
+
+/* ln(1 + e) for e in [0, 1] (see common.h). */
+LOGREG__AVX512 __m512 logreg__avx512_log1p(__m512 e) {
+    __mmask16 big = _mm512_cmp_ps_mask(e, _mm512_set1_ps(LOGREG__SQRT2_M1), _CMP_GT_OQ);
+    __m512 k = _mm512_maskz_mov_ps(big, _mm512_set1_ps(1.0f));
+    __m512 s = _mm512_div_ps(_mm512_sub_ps(e, k), _mm512_add_ps(e, _mm512_add_ps(k, _mm512_set1_ps(2.0f))));
     __m512 s2 = _mm512_mul_ps(s, s);
     __m512 q = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__LOG_C9), s2, _mm512_set1_ps(LOGREG__LOG_C7));
-    __m512 lnf, c;
+    __m512 l;
     q = _mm512_fmadd_ps(q, s2, _mm512_set1_ps(LOGREG__LOG_C5));
     q = _mm512_fmadd_ps(q, s2, _mm512_set1_ps(LOGREG__LOG_C3));
-    lnf = _mm512_fmadd_ps(_mm512_mul_ps(q, s2), s, _mm512_add_ps(s, s));
-    c = _mm512_sub_ps(e, _mm512_sub_ps(d, one)); /* exact rounding error of 1 + e */
-    lnf = _mm512_fmadd_ps(c, inv_d, lnf);
-    return _mm512_mask_add_ps(lnf, big, lnf, _mm512_set1_ps(LOGREG__LN2));
+    l = _mm512_fmadd_ps(_mm512_mul_ps(q, s2), s, _mm512_add_ps(s, s));
+    return _mm512_mask_add_ps(l, big, l, _mm512_set1_ps(LOGREG__LN2));
 }
 
 /* The sums of four rows' accumulators, in lanes 0..3. */
@@ -68,45 +85,54 @@ LOGREG__AVX512 __m128 logreg__avx512_hsum4(__m512 a0, __m512 a1, __m512 a2, __m5
     __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(h0, h1), _mm256_hadd_ps(h2, h3));
     return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
 }
+LOGREG__AVX512 float logreg__avx512_hsum(__m512 a) {
+    return _mm_cvtss_f32(logreg__avx512_hsum4(a, a, a, a));
+}
 
 LOGREG__TARGET_AVX512 static void logreg__avx512_sigmoid(const float *z, float *a, size_t n) {
     size_t i;
-    __m512 e, d;
-    for (i = 0; i < n; i += LOGREG__AVX512_W)
-        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_ed(logreg__avx512_load(z + i, n - i), &e, &d));
+    __m512 v;
+    LOGREG__FTZ_BEGIN
+    for (i = 0; i + LOGREG__AVX512_W <= n; i += LOGREG__AVX512_W) {
+        v = _mm512_loadu_ps(z + i);
+        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_e(v, logreg__avx512_exp_nabs(v)));
+    }
+    if (i < n) {
+        v = logreg__avx512_load(z + i, n - i);
+        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_e(v, logreg__avx512_exp_nabs(v)));
+    }
+    LOGREG__FTZ_END
 }
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
-LOGREG__TARGET_AVX512 static void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld,
-                                                     const float *w, float b, float *z) {
-    size_t i, j, r, rows;
+LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w,
+                                        float b, float *z) {
+    size_t i, j, k, rows;
     for (i = 0; i < n; i += rows) {
         const float *x[4];
         __m512 acc[4][2];
+        __m128 s;
         rows = n - i < 4 ? n - i : 4;
-        for (r = 0; r < 4; r++) {
-            x[r] = X + (i + (r < rows ? r : 0)) * ld;
-            acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+        for (k = 0; k < 4; k++) {
+            x[k] = X + (i + (k < rows ? k : 0)) * ld;
+            acc[k][0] = acc[k][1] = _mm512_setzero_ps();
         }
-        for (j = 0; j + 32 <= m; j += 32) {
-            __m512 w0 = _mm512_loadu_ps(w + j), w1 = _mm512_loadu_ps(w + j + 16);
-            for (r = 0; r < 4; r++) {
-                acc[r][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x[r] + j), w0, acc[r][0]);
-                acc[r][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x[r] + j + 16), w1, acc[r][1]);
+        for (j = 0; j + 2 * LOGREG__AVX512_W <= m; j += 2 * LOGREG__AVX512_W) {
+            __m512 w0 = _mm512_loadu_ps(w + j), w1 = _mm512_loadu_ps(w + j + LOGREG__AVX512_W);
+            for (k = 0; k < 4; k++) {
+                acc[k][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x[k] + j), w0, acc[k][0]);
+                acc[k][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x[k] + j + LOGREG__AVX512_W), w1, acc[k][1]);
             }
         }
-        for (; j < m; j += 16) {
+        for (; j < m; j += LOGREG__AVX512_W) {
             __m512 w0 = logreg__avx512_load(w + j, m - j);
-            for (r = 0; r < 4; r++)
-                acc[r][0] = _mm512_fmadd_ps(logreg__avx512_load(x[r] + j, m - j), w0, acc[r][0]);
+            for (k = 0; k < 4; k++)
+                acc[k][0] = _mm512_fmadd_ps(logreg__avx512_load(x[k] + j, m - j), w0, acc[k][0]);
         }
-        {
-            __m128 s = logreg__avx512_hsum4(_mm512_add_ps(acc[0][0], acc[0][1]), _mm512_add_ps(acc[1][0], acc[1][1]),
-                                            _mm512_add_ps(acc[2][0], acc[2][1]), _mm512_add_ps(acc[3][0], acc[3][1]));
-            s = _mm_add_ps(s, _mm_set1_ps(b));
-            _mm_mask_storeu_ps(z + i, (__mmask8)((1u << rows) - 1u), s);
-        }
+        s = logreg__avx512_hsum4(_mm512_add_ps(acc[0][0], acc[0][1]), _mm512_add_ps(acc[1][0], acc[1][1]),
+                                 _mm512_add_ps(acc[2][0], acc[2][1]), _mm512_add_ps(acc[3][0], acc[3][1]));
+        _mm_mask_storeu_ps(z + i, (__mmask8)((1u << rows) - 1u), _mm_add_ps(s, _mm_set1_ps(b)));
     }
 }
 
@@ -114,22 +140,22 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
                                                              const float *w, float b, const float *y, float *r) {
     __mmask16 badz = 0, bady = 0;
     size_t i;
-    __m512 e, d;
+    LOGREG__FTZ_BEGIN
     logreg__avx512_dots(X, n, m, ld, w, b, r);
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, r + i), yv = _mm512_maskz_loadu_ps(k, y + i);
-        badz |= _mm512_fpclass_ps_mask(z, 0x99) & k; /* NaN or ±Inf */
-        bady |= ~(_mm512_cmp_ps_mask(yv, _mm512_setzero_ps(), _CMP_GE_OQ) &
-                  _mm512_cmp_ps_mask(yv, _mm512_set1_ps(1.0f), _CMP_LE_OQ)) & k;
-        _mm512_mask_storeu_ps(r + i, k, _mm512_sub_ps(logreg__avx512_sigmoid_ed(z, &e, &d), yv));
+        badz |= logreg__avx512_nonfinite(z) & k;
+        bady |= logreg__avx512_outside01(yv) & k;
+        _mm512_mask_storeu_ps(r + i, k, logreg__avx512_residual_e(z, logreg__avx512_exp_nabs(z), yv));
     }
+    LOGREG__FTZ_END
     return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
 }
 
 /* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
-LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X, size_t n, size_t m,
-                                                                size_t ld, const float *r, float *acc) {
+LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
+                                             float *acc) {
     size_t i, j, k, rows;
     for (i = 0; i < n; i += rows) {
         const float *x[4];
@@ -139,7 +165,7 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X,
             x[k] = X + (i + (k < rows ? k : 0)) * ld;
             rv[k] = _mm512_set1_ps(k < rows ? r[i + k] : 0.0f);
         }
-        for (j = 0; j < m; j += 16) {
+        for (j = 0; j < m; j += LOGREG__AVX512_W) {
             __mmask16 t = logreg__avx512_mask(m - j);
             __m512 g = _mm512_maskz_loadu_ps(t, acc + j);
             for (k = 0; k < rows; k++) g = _mm512_fmadd_ps(rv[k], _mm512_maskz_loadu_ps(t, x[k] + j), g);
@@ -148,9 +174,16 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X,
     }
 }
 
+LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X, size_t n, size_t m,
+                                                                size_t ld, const float *r, float *acc) {
+    LOGREG__FTZ_BEGIN
+    logreg__avx512_axpy_rows(X, n, m, ld, r, acc);
+    LOGREG__FTZ_END
+}
+
 /* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
-LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw,
-                                                                  size_t n, int want_loss, double s[3]) {
+LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                     int want_loss, double s[3]) {
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 ls = _mm512_setzero_ps(), rs = ls, ws = ls;
     __mmask16 badz = 0, bady = 0, badw = 0;
@@ -159,27 +192,26 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_residual(float *z, con
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 zv = _mm512_maskz_loadu_ps(k, z + i), yv = _mm512_maskz_loadu_ps(k, y + i);
         __m512 wv = sw ? _mm512_maskz_loadu_ps(k, sw + i) : _mm512_maskz_mov_ps(k, one);
-        __m512 e, d, a = logreg__avx512_sigmoid_ed(zv, &e, &d);
-        __m512 rv = _mm512_mul_ps(_mm512_sub_ps(a, yv), wv);
-        __mmask16 pos = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_GE_OQ);
-        badz |= _mm512_fpclass_ps_mask(zv, 0x99) & k;
-        bady |= ~(_mm512_cmp_ps_mask(yv, _mm512_setzero_ps(), _CMP_GE_OQ) & _mm512_cmp_ps_mask(yv, one, _CMP_LE_OQ)) & k;
+        __m512 e = logreg__avx512_exp_nabs(zv);
+        __m512 rv = _mm512_mul_ps(logreg__avx512_residual_e(zv, e, yv), wv);
+        badz |= logreg__avx512_nonfinite(zv) & k;
+        bady |= logreg__avx512_outside01(yv) & k;
         if (sw)
             badw |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
                       _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
         if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
-            __m512 inv_d = _mm512_mask_blend_ps(pos, _mm512_sub_ps(one, a), a);
+            __mmask16 pos = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_GE_OQ);
             __m512 c = _mm512_mask_blend_ps(pos, yv, _mm512_sub_ps(one, yv));
-            __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e, d, inv_d));
-            ls = _mm512_fmadd_ps(l, wv, ls); /* wv is 0 in lanes past n */
+            __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e));
+            ls = _mm512_fmadd_ps(l, wv, ls); /* wv is 0 past n */
         }
         rs = _mm512_add_ps(rs, rv);
         ws = _mm512_add_ps(ws, wv);
         _mm512_mask_storeu_ps(z + i, k, rv);
     }
-    if (want_loss) s[0] += _mm512_reduce_add_ps(ls);
-    s[1] += _mm512_reduce_add_ps(rs);
-    s[2] += _mm512_reduce_add_ps(ws);
+    if (want_loss) s[0] += logreg__avx512_hsum(ls);
+    s[1] += logreg__avx512_hsum(rs);
+    s[2] += logreg__avx512_hsum(ws);
     return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
            (badw ? logreg__weight_block_flags(sw, n) : 0u);
 }
@@ -189,10 +221,12 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, s
                                                               float b, int want_loss, float *acc, double s[3]) {
     float z[LOGREG__BLOCK_MAX];
     unsigned bad;
+    LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx512_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx512_loss_residual(z, y, sw, n, want_loss, s);
-    logreg__avx512_grad_accumulate(X, n, m, ld, z, acc);
+    logreg__avx512_axpy_rows(X, n, m, ld, z, acc);
+    LOGREG__FTZ_END
     return bad;
 }
 
@@ -200,14 +234,15 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
                                                                   const float *w, float b, float *p) {
     __mmask16 badz = 0;
     size_t i;
-    __m512 e, d;
+    LOGREG__FTZ_BEGIN
     logreg__avx512_dots(X, n, m, ld, w, b, p);
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, p + i);
-        badz |= _mm512_fpclass_ps_mask(z, 0x99) & k;
-        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_ed(z, &e, &d));
+        badz |= logreg__avx512_nonfinite(z) & k;
+        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_e(z, logreg__avx512_exp_nabs(z)));
     }
+    LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;
 }
 

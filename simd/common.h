@@ -102,19 +102,17 @@ LOGREG__INLINE uint32_t logreg__bits(float x) {
 LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
 LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
 
-/* The stable binary cross-entropy from z: ln(1+e^-|z|) + max(z,0) - y·z; never log(0). */
-LOGREG__INLINE double logreg__bce(double z, double y) {
-    return log1p(exp(-fabs(z))) + (z > 0.0 ? z : 0.0) - y * z;
-}
-
-/* Constants of the vector sigmoid, shared by every SIMD path. The algorithm (rr2-p6-div):
-   t = -|z| clamped to [ZMIN, -FLT_MIN]; n = round(t/ln2); r = t - n ln2 in two steps
-   (Cody-Waite); e = 2^n p(r) ≈ e^t with p a degree-6 polynomial; d = 1 + e;
-   σ = (z < 0 ? e : 1) / d; z < ZMIN gives 0. Clamping keeps every intermediate a normal
-   float, so no input is slowed by denormals. */
-#define LOGREG__SIG_ZMIN (-87.33654022f) /* -0x1.5d589ep+6: smallest float with σ(z) >= FLT_MIN */
+/* Constants of the vector sigmoid, shared by every SIMD path (rr2-p6 with an exact-residual
+   quotient). t = -|z| clamped at -100; n = round(t/ln2); r = t - n ln2 in two steps
+   (Cody-Waite); e = 2^n p(r) ≈ e^-|z| with p a degree-6 polynomial; σ = num/(1+e) with
+   num = (z < 0 ? e : 1), computed as q ≈ num/(1+e), then q += (num - q - e q)/(1+e): both
+   subtractions are exact, so the rounding of 1+e never reaches σ. The kernels run with
+   FTZ/DAZ set, so e^t below FLT_MIN is 0 (σ < FLT_MIN may be 0: absolute error < FLT_MIN)
+   and no denormal ever slows them; MXCSR is restored on return. */
+#define LOGREG__SIG_TMIN (-100.0f)      /* below ln(FLT_MIN) = -87.34: e^t flushes to 0 */
 #define LOGREG__LOG2E 1.44269502f
-#define LOGREG__LN2_HI 0.693115234375f  /* 12 significant bits: n*LN2_HI is exact for |n| <= 126 */
+#define LOGREG__ROUND_MAGIC 12582912.0f /* 0x1.8p23: (x + M) - M rounds x to an integer, |x| < 2^22 */
+#define LOGREG__LN2_HI 0.693115234375f  /* 12 significant bits: n*LN2_HI is exact for |n| <= 2^11 */
 #define LOGREG__LN2_LO 3.19461833e-05f  /* ln2 - LN2_HI */
 /* e^r ≈ 1 + r(1 + r(C2 + r(C3 + r(C4 + r(C5 + r C6))))) on [-ln2/2, ln2/2]: weighted minimax
    fit of the relative error (Lawson's algorithm, 40 digits), coefficients rounded to float:
@@ -124,12 +122,24 @@ LOGREG__INLINE double logreg__bce(double z, double y) {
 #define LOGREG__EXP_C4 4.16683890e-02f
 #define LOGREG__EXP_C5 8.36871937e-03f
 #define LOGREG__EXP_C6 1.38145953e-03f
-/* ln(1+e), e in [0, 1], for the loss: u = 1 + e, k = (u > sqrt2), f = u / 2^k,
-   s = (f-1)/(f+1), ln f = 2s + s^3 (2/3 + s^2 (2/5 + s^2 (2/7 + s^2 2/9))), |s| <= 0.1716
-   (truncation 2e-10 relative), plus the rounding of 1 + e: (e - (u-1)) / u. */
-#define LOGREG__SQRT2 1.41421354f
+/* Paths without scalef build 2^(n+24) from the bits of n + ROUND_MAGIC + 151 (valid for
+   n >= -150) and scale p by 2^-24 through its coefficients, so e = 2^n p still underflows to
+   0 under FTZ. */
+#define LOGREG__EXP_BIAS 151.0f
+#define LOGREG__EXP_SCALE 5.96046448e-08f /* 2^-24 */
+/* The loss from z, never from a rounded σ: BCE = ln(1+e) + |z| (z >= 0 ? 1-y : y), e = e^-|z|,
+   a sum of two non-negative terms. ln(1+e), e in [0, 1], is k ln2 + 2 atanh(s) with
+   k = (e > sqrt2 - 1), s = (e - k)/(e + 2 + k) in [-0.1716, 0.1716], which never rounds 1+e;
+   2 atanh(s) = 2s + s^3 (2/3 + s^2 (2/5 + s^2 (2/7 + s^2 2/9))), truncation 2e-10 relative. */
+#define LOGREG__SQRT2_M1 0.414213568f
 #define LOGREG__LN2 0.693147182f
 #define LOGREG__LOG_C3 0.666666667f
 #define LOGREG__LOG_C5 0.4f
 #define LOGREG__LOG_C7 0.285714286f
 #define LOGREG__LOG_C9 0.222222222f
+
+/* FTZ and DAZ on for the body of a SIMD kernel, the caller's MXCSR back after it. */
+#if defined(LOGREG__X86)
+#define LOGREG__FTZ_BEGIN unsigned logreg__csr = _mm_getcsr(); _mm_setcsr(logreg__csr | 0x8040u);
+#define LOGREG__FTZ_END _mm_setcsr(logreg__csr);
+#endif

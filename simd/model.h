@@ -120,24 +120,31 @@ LOGREG_API logreg_status logreg_model_save_mem(const logreg_model *model, void *
     return LOGREG_OK;
 }
 
+/* Checks the header at p (LOGREG__MODEL_HEAD bytes) and gives the size of the whole file. */
+static logreg_status logreg__model_head(const unsigned char *p, size_t *bytes) {
+    uint64_t K = logreg__get32(p + 12), V = logreg__get32(p + 16), m = logreg__get64(p + 24);
+    if (memcmp(p, logreg__model_magic, 8) != 0) return LOGREG_ERR_FORMAT;
+    if (logreg__get32(p + 8) != LOGREG__MODEL_VERSION) return LOGREG_ERR_VERSION;
+    if (logreg__get32(p + 20) != 0 || K < 2 || (V != K && !(K == 2 && V == 1)) || m == 0)
+        return LOGREG_ERR_FORMAT;
+    *bytes = logreg__model_bytes(K, V, m);
+    return *bytes ? LOGREG_OK : LOGREG_ERR_FORMAT;
+}
+
 LOGREG_API logreg_status logreg_model_load_mem(const void *buf, size_t size, logreg_model *out) {
     const unsigned char *p = (const unsigned char *)buf, *q;
-    uint64_t m64;
-    size_t K, V, m, bytes, c, j;
+    size_t K, V, m, bytes = 0, c, j;
     unsigned char *block;
     logreg_model mo;
     logreg_status st;
     if (!out || (!buf && size)) return LOGREG_ERR_ARG;
-    if (size < LOGREG__MODEL_HEAD || memcmp(p, logreg__model_magic, 8) != 0) return LOGREG_ERR_FORMAT;
-    if (logreg__get32(p + 8) != LOGREG__MODEL_VERSION) return LOGREG_ERR_VERSION;
-    K = logreg__get32(p + 12), V = logreg__get32(p + 16), m64 = logreg__get64(p + 24);
-    if (logreg__get32(p + 20) != 0 || K < 2 || (V != K && !(K == 2 && V == 1)) || m64 == 0)
-        return LOGREG_ERR_FORMAT;
-    bytes = logreg__model_bytes(K, V, m64);
-    if (bytes == 0 || size != bytes) return LOGREG_ERR_FORMAT;
+    if (size < LOGREG__MODEL_HEAD) return LOGREG_ERR_FORMAT;
+    st = logreg__model_head(p, &bytes);
+    if (st != LOGREG_OK) return st;
+    if (size != bytes) return LOGREG_ERR_FORMAT;
     if (logreg__get64(p + bytes - LOGREG__MODEL_TAIL) != logreg__fnv1a64(p, bytes - LOGREG__MODEL_TAIL))
         return LOGREG_ERR_FORMAT;
-    m = (size_t)m64;
+    K = logreg__get32(p + 12), V = logreg__get32(p + 16), m = (size_t)logreg__get64(p + 24);
 
     /* Everything checked but the values: decode into one block, labels first (doubles). */
     block = (unsigned char *)LOGREG_MALLOC(K * sizeof(double) + V * (m + 1) * sizeof(float));
@@ -294,26 +301,25 @@ LOGREG_API logreg_status logreg_model_save(const logreg_model *model, const char
 }
 
 LOGREG_API logreg_status logreg_model_load(const char *path, logreg_model *out) {
+    unsigned char head[LOGREG__MODEL_HEAD], *buf = NULL;
+    size_t got, bytes = 0;
+    long len = 0;
+    logreg_status st;
     FILE *f;
-    long len;
-    unsigned char *buf = NULL;
-    logreg_status st = LOGREG_ERR_IO;
     if (!path || !out) return LOGREG_ERR_ARG;
     f = fopen(path, "rb");
     if (!f) return LOGREG_ERR_IO;
-    /* the size of the file, not of its header, bounds the allocation */
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        if ((unsigned long)len > (unsigned long)(SIZE_MAX / 2)) {
-            st = LOGREG_ERR_FORMAT;
-        } else if (len < (long)(LOGREG__MODEL_HEAD + LOGREG__MODEL_TAIL)) {
-            unsigned char head[LOGREG__MODEL_HEAD + LOGREG__MODEL_TAIL];
-            size_t got = fread(head, 1, (size_t)len, f);
-            st = got == (size_t)len ? logreg_model_load_mem(head, got, out) : LOGREG_ERR_IO;
-        } else if (!(buf = (unsigned char *)LOGREG_MALLOC((size_t)len))) {
-            st = LOGREG_ERR_NOMEM;
-        } else if (fread(buf, 1, (size_t)len, f) == (size_t)len) {
-            st = logreg_model_load_mem(buf, (size_t)len, out);
-        }
+    /* the header and the file's length must agree before anything is allocated */
+    got = fread(head, 1, sizeof head, f);
+    if (ferror(f)) st = LOGREG_ERR_IO;
+    else if (got < sizeof head) st = LOGREG_ERR_FORMAT;
+    else st = logreg__model_head(head, &bytes);
+    if (st == LOGREG_OK) {
+        if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0) st = LOGREG_ERR_IO;
+        else if ((uint64_t)len != (uint64_t)bytes) st = LOGREG_ERR_FORMAT;
+        else if (!(buf = (unsigned char *)LOGREG_MALLOC(bytes))) st = LOGREG_ERR_NOMEM;
+        else if (fseek(f, 0, SEEK_SET) != 0 || fread(buf, 1, bytes, f) != bytes) st = LOGREG_ERR_IO;
+        else st = logreg_model_load_mem(buf, bytes, out);
     }
     if (buf) LOGREG_FREE(buf);
     fclose(f);

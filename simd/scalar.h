@@ -28,6 +28,16 @@ LOGREG__UNUSED static unsigned logreg__weight_block_flags(const float *sw, size_
 
 LOGREG__INLINE double logreg__scalar_sigmoid1(double z) { return 1.0 / (1.0 + exp(-z)); }
 
+/* σ(z) - y from e = e^-|z| and s = σ(-|z|) = e/(1+e): no cancellation when σ ≈ y. */
+LOGREG__INLINE double logreg__scalar_residual1(double z, double e, double y) {
+    double s = e / (1.0 + e);
+    return z < 0.0 ? s - y : (1.0 - y) - s;
+}
+/* The loss from z (see common.h): ln(1+e) + |z| (z >= 0 ? 1-y : y). */
+LOGREG__INLINE double logreg__scalar_bce(double z, double e, double y) {
+    return log1p(e) + fabs(z) * (z >= 0.0 ? 1.0 - y : y);
+}
+
 LOGREG__INLINE double logreg__scalar_dot(const float *x, const float *w, size_t m, float b) {
     double s = b;
     size_t j;
@@ -48,7 +58,7 @@ static unsigned logreg__scalar_residual(const float *X, size_t n, size_t m, size
         double z = logreg__scalar_dot(X + i * ld, w, m, b);
         if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
         bad |= logreg__label_flags(y[i]);
-        r[i] = (float)(logreg__scalar_sigmoid1(z) - (double)y[i]);
+        r[i] = (float)logreg__scalar_residual1(z, exp(-fabs(z)), (double)y[i]);
     }
     return bad;
 }
@@ -71,12 +81,12 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
     for (i = 0; i < n; i++) {
         const float *x = X + i * ld;
         double z = logreg__scalar_dot(x, w, m, b);
-        double wi = sw ? (double)sw[i] : 1.0;
-        double r = wi * (logreg__scalar_sigmoid1(z) - (double)y[i]);
+        double wi = sw ? (double)sw[i] : 1.0, e = exp(-fabs(z));
+        double r = wi * logreg__scalar_residual1(z, e, (double)y[i]);
         if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
         bad |= logreg__label_flags(y[i]);
         if (sw) bad |= logreg__weight_flags(sw[i]);
-        if (want_loss) s[0] += wi * logreg__bce(z, (double)y[i]);
+        if (want_loss) s[0] += wi * logreg__scalar_bce(z, e, (double)y[i]);
         s[1] += r;
         s[2] += wi;
         for (j = 0; j < m; j++) acc[j] = (float)((double)acc[j] + r * (double)x[j]);

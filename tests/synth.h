@@ -12,22 +12,22 @@
 
 typedef struct synth_rng { uint64_t s; } synth_rng;
 
-static uint64_t synth_next(synth_rng *r) {
+static inline uint64_t synth_next(synth_rng *r) {
     uint64_t x = (r->s += 0x9e3779b97f4a7c15ull);
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
     return x ^ (x >> 31);
 }
-static double synth_uniform(synth_rng *r) { /* in (0, 1) */
+static inline double synth_uniform(synth_rng *r) { /* in (0, 1) */
     return ((double)(synth_next(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
-static double synth_normal(synth_rng *r) {
+static inline double synth_normal(synth_rng *r) {
     double u1 = synth_uniform(r), u2 = synth_uniform(r);
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
 /* X: n rows of m floats, ld apart; y: n labels; w_true (m) may be NULL. */
-static void synth_make(size_t n, size_t m, size_t ld, uint64_t seed, float *X, float *y,
+static inline void synth_make(size_t n, size_t m, size_t ld, uint64_t seed, float *X, float *y,
                        float *w_true) {
     synth_rng r;
     size_t i, j;

@@ -1,0 +1,293 @@
+/* Every kernel on every available path against independent double-precision references,
+   against the scalar path (random shapes, every vector remainder, ld > m, shifted pointers,
+   z from -200 to 200 and special values), alignment independence, the 10^7-row accuracy
+   promise, and a finite-difference check of the gradient. */
+#define LOGREG_IMPLEMENTATION
+#include "../logreg.h"
+#include "harness.h"
+#include "ref.h"
+#include "synth.h"
+
+#define EPS 5.9604645e-08 /* 2^-24 */
+
+static synth_rng rng = {12345};
+static float uni(float lo, float hi) { return lo + (hi - lo) * (float)synth_uniform(&rng); }
+
+/* Storage for n floats starting `shift` floats past a 64-byte boundary. */
+typedef struct buf { void *mem; float *p; } buf;
+static buf buf_new(size_t n, size_t shift) {
+    buf b;
+    b.mem = malloc((n + shift) * sizeof(float) + 64);
+    b.p = (float *)(((uintptr_t)b.mem + 63) & ~(uintptr_t)63) + shift;
+    return b;
+}
+
+static const char *path_name(void) { return logreg_isa_name(logreg_isa_active()); }
+
+static int check_ok_impl(logreg_status s, const char *what) {
+    if (s == LOGREG_OK) return 1;
+    printf("FAIL: %s: %s returned %s\n", path_name(), what, logreg_status_string(s));
+    test_failed++;
+    return 0;
+}
+#define CHECK_OK(call) check_ok_impl((call), #call)
+
+static void test_sigmoid(void) {
+    static const float special[] = {0.0f, -0.0f, 1e-45f, -1e-45f, 1e-38f, -1e-38f, 1e-8f, -1e-8f,
+                                    0.5f, -0.5f, 16.6f, 17.0f, -87.3365f, -87.34f, -88.0f, -103.0f,
+                                    -104.0f, 88.7f, 89.0f, 200.0f, -200.0f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX};
+    enum { N = 4099 };
+    float z[N], a[N];
+    size_t i, nspec = sizeof special / sizeof special[0];
+    double worst = 0;
+    int bad = 0;
+    for (i = 0; i < N; i++) {
+        if (i < nspec) z[i] = special[i];
+        else if (i % 3 == 0) z[i] = uni(-200, 200);
+        else if (i % 3 == 1) z[i] = uni(-20, 20);
+        else {
+            uint32_t u = (uint32_t)synth_next(&rng);
+            memcpy(&z[i], &u, 4);
+            if (z[i] != z[i]) z[i] = 1.0f;
+        }
+    }
+    logreg_sigmoid(z, a, N);
+    for (i = 0; i < N; i++) {
+        double r = ref_sigmoid(z[i]);
+        if (!(a[i] >= 0.0f && a[i] <= 1.0f)) bad++;
+        else if (r >= FLT_MIN) {
+            double u = ref_ulp_error(a[i], r);
+            if (u > worst) worst = u;
+        } else if (fabs(a[i] - r) > FLT_MIN) bad++;
+    }
+    CHECK(bad == 0 && worst <= 4.0, "%s: sigmoid vs double: %d bad, max %.2f ULP", path_name(), bad, worst);
+    {
+        float s[4] = {NAN, -INFINITY, INFINITY, -NAN}, o[4];
+        logreg_sigmoid(s, o, 4);
+        CHECK(o[0] != o[0] && o[1] == 0.0f && o[2] == 1.0f && o[3] != o[3],
+              "%s: sigmoid(nan, -inf, inf, -nan) = %g %g %g %g", path_name(), o[0], o[1], o[2], o[3]);
+    }
+    { /* in place, every length up to 40 (every tail of every vector width) */
+        float b[40], c[40];
+        size_t n;
+        int same = 1;
+        for (n = 1; n <= 40; n++) {
+            for (i = 0; i < n; i++) b[i] = c[i] = uni(-30, 30);
+            logreg_sigmoid(b, b, n);
+            logreg_sigmoid(c, a, n);
+            same &= memcmp(a, b, n * sizeof(float)) == 0;
+        }
+        CHECK(same, "%s: sigmoid in place differs from out of place", path_name());
+    }
+}
+
+/* Random problem: X with values spread so z covers about [-zmax, zmax]. */
+typedef struct problem {
+    size_t n, m, ld;
+    buf X, y, sw, w;
+    float b;
+} problem;
+
+static problem make(size_t n, size_t m, size_t ld, size_t shift, float zmax, int weights) {
+    problem P;
+    size_t i, j;
+    float scale = zmax / (float)sqrt((double)m + 1.0);
+    P.n = n, P.m = m, P.ld = ld;
+    P.X = buf_new(n * ld, shift);
+    P.y = buf_new(n, shift);
+    P.sw = buf_new(n, shift);
+    P.w = buf_new(m, shift);
+    for (i = 0; i < n * ld; i++) P.X.p[i] = (i % ld) < m ? uni(-1.7f, 1.7f) : NAN; /* padding is never read */
+    for (j = 0; j < m; j++) P.w.p[j] = uni(-scale, scale);
+    for (i = 0; i < n; i++) {
+        P.y.p[i] = i % 7 == 3 ? uni(0, 1) : (float)(synth_next(&rng) & 1);
+        P.sw.p[i] = weights ? uni(0, 3) : 1.0f;
+    }
+    P.b = uni(-1, 1);
+    return P;
+}
+static void drop(problem *P) { free(P->X.mem), free(P->y.mem), free(P->sw.mem), free(P->w.mem); }
+
+/* One problem through all five kernels, checked against double precision. Returns 0 on a
+   failure (already reported). out[] gets the loss_grad results for the differential test. */
+static int check_problem(problem *P, float *out_grad, double *out_loss) {
+    size_t n = P->n, m = P->m, ld = P->ld, i, j;
+    float *X = P->X.p, *y = P->y.p, *w = P->w.p, *sw = P->sw.p;
+    double *wd = (double *)malloc(m * sizeof(double)), *g = (double *)malloc((m + 1) * sizeof(double));
+    float *r = (float *)malloc(n * sizeof(float)), *p = (float *)malloc(n * sizeof(float));
+    float *gw = (float *)malloc((m + 1) * sizeof(float)), *ga = (float *)malloc(m * sizeof(float));
+    double J, loss, gmax = 0, worst_r = 0, worst_g = 0, worst_a = 0;
+    int ok = 1;
+    for (j = 0; j < m; j++) wd[j] = w[j];
+    ok &= CHECK_OK(logreg_residual(X, n, m, ld, w, P->b, y, r));
+    ok &= CHECK_OK(logreg_predict_proba(X, n, m, ld, w, P->b, p));
+    for (i = 0; i < n; i++) {
+        double s = fabs(P->b), z = ref_dot(X + i * ld, w, m, P->b), sig = ref_sigmoid(z);
+        double tol;
+        for (j = 0; j < m; j++) s += fabs((double)X[i * ld + j] * w[j]);
+        tol = 0.25 * (m + 4) * EPS * s + 4 * EPS;
+        if (fabs(r[i] - ref_residual(z, y[i])) > tol) worst_r = fabs(r[i] - ref_residual(z, y[i])) / tol;
+        if (fabs(p[i] - sig) > tol) worst_r = fabs(p[i] - sig) / tol;
+    }
+    CHECK(worst_r == 0, "%s: residual/predict_proba off by %.2f x tolerance (n=%zu m=%zu)", path_name(), worst_r, n, m);
+    /* grad_accumulate onto a nonzero start, with r from the double reference */
+    for (i = 0; i < n; i++) r[i] = (float)ref_residual(ref_dot(X + i * ld, w, m, P->b), y[i]);
+    for (j = 0; j < m; j++) ga[j] = (float)j;
+    ok &= CHECK_OK(logreg_grad_accumulate(X, n, m, ld, r, ga));
+    for (j = 0; j < m; j++) {
+        double s = 0, a = 0;
+        for (i = 0; i < n; i++) s += (double)r[i] * X[i * ld + j], a += fabs((double)r[i] * X[i * ld + j]);
+        s += (double)j;
+        if (fabs(ga[j] - s) > 300 * EPS * a + EPS * fabs(s) + 2.0 * n * FLT_MIN) worst_a = fabs(ga[j] - s);
+    }
+    CHECK(worst_a == 0, "%s: grad_accumulate off by %g (n=%zu m=%zu)", path_name(), worst_a, n, m);
+    /* loss_grad: the promise, 1e-5 relative (of max|grad| for the gradient), plus what float
+       rounding of z itself can cost, to first order: |dr_i| <= σ'(z_i) m eps Σ_j |w_j x_ij|
+       (the same for the loss, with |r_i|). On well-conditioned rows that term is far below
+       the promise; it matters only where large |z| comes from cancelling terms. */
+    J = ref_loss_grad(X, n, m, ld, y, sw, wd, P->b, 0.0, g);
+    ok &= CHECK_OK(logreg_loss_grad(X, n, m, ld, y, sw, w, P->b, &loss, gw, gw + m));
+    {
+        double *zt = (double *)calloc(m + 2, sizeof(double)), W = 0;
+        for (i = 0; i < n; i++) {
+            double z = ref_dot(X + i * ld, w, m, P->b), s = fabs(P->b), sig = ref_sigmoid(z), dz, wi = sw ? sw[i] : 1;
+            for (j = 0; j < m; j++) s += fabs((double)X[i * ld + j] * w[j]);
+            dz = (m + 2) * EPS * s;
+            for (j = 0; j < m; j++) zt[j] += wi * sig * (1 - sig) * dz * fabs(X[i * ld + j]);
+            zt[m] += wi * sig * (1 - sig) * dz;
+            zt[m + 1] += wi * fabs(ref_residual(z, y[i])) * dz;
+            W += wi;
+        }
+        for (j = 0; j <= m; j++) gmax = fabs(g[j]) > gmax ? fabs(g[j]) : gmax;
+        for (j = 0; j <= m; j++) /* plus what flushing values below FLT_MIN may cost */
+            if (fabs(gw[j] - g[j]) > 1e-5 * gmax + zt[j] / W + 4 * FLT_MIN) worst_g = fabs(gw[j] - g[j]) / gmax;
+        CHECK(worst_g == 0 && fabs(loss - J) <= 1e-5 * fabs(J) + zt[m + 1] / W + 2 * FLT_MIN,
+              "%s: loss_grad: grad rel err %.3g, loss %.9g vs %.9g (n=%zu m=%zu)", path_name(), worst_g, loss, J, n, m);
+        free(zt);
+    }
+    if (out_grad) memcpy(out_grad, gw, (m + 1) * sizeof(float));
+    if (out_loss) *out_loss = loss;
+    free(wd), free(g), free(r), free(p), free(gw), free(ga);
+    return ok && worst_r == 0 && worst_a == 0 && worst_g == 0;
+}
+
+/* Shapes: every remainder of 4, 8 and 16 in m, ld > m, n across block and flush boundaries,
+   pointers shifted off alignment. Each path against the references and against scalar. */
+static void test_shapes(logreg_isa isa) {
+    static const size_t ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                                22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 47, 63, 64, 65, 100, 127,
+                                128, 129, 255, 256, 257, 511, 777, 1000};
+    static const size_t ns[] = {1, 2, 3, 5, 17, 100, 255, 257, 600};
+    size_t a, c, fails = 0, diffs = 0, runs = 0;
+    for (a = 0; a < sizeof ms / sizeof ms[0]; a++)
+        for (c = 0; c < sizeof ns / sizeof ns[0]; c++) {
+            size_t m = ms[a], n = ns[c], ld = m + (a + c) % 4, shift = (a * 3 + c) % 16;
+            float zmax = (a + c) % 3 == 0 ? 200.0f : (a + c) % 3 == 1 ? 20.0f : 3.0f;
+            problem P;
+            float *g1 = (float *)malloc((m + 1) * sizeof(float)), *g0 = (float *)malloc((m + 1) * sizeof(float));
+            double l1, l0, gmax = 0;
+            size_t j;
+            if (n * m > 200000) n = 200000 / m + 1;
+            P = make(n, m, ld, shift, zmax, (a + c) % 2);
+            logreg_isa_select(isa);
+            fails += !check_problem(&P, g1, &l1);
+            logreg_isa_select(LOGREG_ISA_SCALAR);
+            logreg_loss_grad(P.X.p, n, m, ld, P.y.p, P.sw.p, P.w.p, P.b, &l0, g0, g0 + m);
+            for (j = 0; j <= m; j++) gmax = fabs(g0[j]) > gmax ? fabs(g0[j]) : gmax;
+            for (j = 0; j <= m; j++) diffs += fabs(g1[j] - g0[j]) > 2e-5 * gmax + 8 * FLT_MIN;
+            diffs += fabs(l1 - l0) > 2e-5 * fabs(l0) + 4 * FLT_MIN;
+            runs++;
+            drop(&P), free(g1), free(g0);
+        }
+    logreg_isa_select(isa);
+    CHECK(fails == 0, "%s: %zu of %zu shapes failed against double precision", path_name(), fails, runs);
+    CHECK(diffs == 0, "%s: %zu values differ from the scalar path by more than 2e-5 (relative)", path_name(), diffs);
+}
+
+/* The same data at 16 different alignments must give bit-identical results. */
+static void test_alignment(void) {
+    size_t n = 333, m = 37, ld = 41, shift, i;
+    problem P = make(n, m, ld, 0, 20, 1);
+    float ref_g[38], ref_p[333], g[38], p[333];
+    double ref_l, l;
+    int same = 1;
+    logreg_loss_grad(P.X.p, n, m, ld, P.y.p, P.sw.p, P.w.p, P.b, &ref_l, ref_g, ref_g + m);
+    logreg_predict_proba(P.X.p, n, m, ld, P.w.p, P.b, ref_p);
+    for (shift = 1; shift < 16; shift++) {
+        buf X = buf_new(n * ld, shift), y = buf_new(n, 15 - shift), sw = buf_new(n, shift), w = buf_new(m, (shift * 7) % 16);
+        memcpy(X.p, P.X.p, n * ld * sizeof(float));
+        memcpy(y.p, P.y.p, n * sizeof(float));
+        memcpy(sw.p, P.sw.p, n * sizeof(float));
+        memcpy(w.p, P.w.p, m * sizeof(float));
+        logreg_loss_grad(X.p, n, m, ld, y.p, sw.p, w.p, P.b, &l, g, g + m);
+        logreg_predict_proba(X.p, n, m, ld, w.p, P.b, p);
+        same &= l == ref_l && memcmp(g, ref_g, sizeof g) == 0 && memcmp(p, ref_p, sizeof p) == 0;
+        for (i = 0; i < 4; i++) free(i == 0 ? X.mem : i == 1 ? y.mem : i == 2 ? sw.mem : w.mem);
+    }
+    CHECK(same, "%s: results depend on pointer alignment", path_name());
+    drop(&P);
+}
+
+/* The promise for long sums: 10^7 rows within 1e-5 of double precision. */
+static void test_long_sum(const float *X, const float *y, size_t n, size_t m) {
+    float w[4] = {0.3f, -0.2f, 0.1f, 0.05f}, gw[5];
+    double wd[4] = {0.3f, -0.2f, 0.1f, 0.05f}, g[5], loss, J, gmax = 0, err = 0;
+    size_t j;
+    J = ref_loss_grad(X, n, m, m, y, NULL, wd, 0.1f, 0.0, g);
+    CHECK_OK(logreg_loss_grad(X, n, m, m, y, NULL, w, 0.1f, &loss, gw, gw + m));
+    for (j = 0; j <= m; j++) gmax = fabs(g[j]) > gmax ? fabs(g[j]) : gmax;
+    for (j = 0; j <= m; j++) err = fabs(gw[j] - g[j]) > err ? fabs(gw[j] - g[j]) : err;
+    CHECK(err <= 1e-5 * gmax && fabs(loss - J) <= 1e-5 * J,
+          "%s: 10^7 rows: gradient error %.3g of max|g| (limit 1e-5), loss %.10g vs %.10g", path_name(),
+          err / gmax, loss, J);
+}
+
+/* The gradient is the derivative of the loss: central differences of the double reference
+   loss at the same point, against the library's gradient. */
+static void test_finite_differences(void) {
+    size_t n = 400, m = 12, j;
+    problem P = make(n, m, m, 0, 4, 1);
+    double wd[12], gref[13], gmax = 0, worst = 0, h = 1e-4;
+    float gw[13];
+    double loss;
+    for (j = 0; j < m; j++) wd[j] = P.w.p[j];
+    CHECK_OK(logreg_loss_grad(P.X.p, n, m, m, P.y.p, P.sw.p, P.w.p, P.b, &loss, gw, gw + m));
+    ref_loss_grad(P.X.p, n, m, m, P.y.p, P.sw.p, wd, P.b, 0.0, gref);
+    for (j = 0; j <= m; j++) gmax = fabs(gref[j]) > gmax ? fabs(gref[j]) : gmax;
+    for (j = 0; j <= m; j++) {
+        double up, dn, fd, b = P.b;
+        if (j < m) wd[j] += h; else b += h;
+        up = ref_loss_grad(P.X.p, n, m, m, P.y.p, P.sw.p, wd, b, 0.0, NULL);
+        if (j < m) wd[j] -= 2 * h; else b -= 2 * h;
+        dn = ref_loss_grad(P.X.p, n, m, m, P.y.p, P.sw.p, wd, b, 0.0, NULL);
+        if (j < m) wd[j] += h;
+        fd = (up - dn) / (2 * h);
+        worst = fabs(gw[j] - fd) > worst ? fabs(gw[j] - fd) : worst;
+    }
+    CHECK(worst <= 1e-5 * gmax + 1e-8, "%s: gradient vs central differences: %.3g of max|g|", path_name(), worst / gmax);
+    drop(&P);
+}
+
+int main(void) {
+    int isa;
+    size_t big = 10000000, m4 = 4, i;
+    float *Xb = (float *)malloc(big * m4 * sizeof(float)), *yb = (float *)malloc(big * sizeof(float));
+    synth_make(big, m4, m4, 7, Xb, yb, NULL);
+    for (i = 0; i < big * m4; i++) Xb[i] = Xb[i] + 0.5f; /* a mean, so the sums do not cancel */
+    for (isa = LOGREG_ISA_SCALAR; isa <= LOGREG_ISA_NEON; isa++) {
+        if (!logreg_isa_available((logreg_isa)isa)) {
+            printf("path %s: not available here, skipped\n", logreg_isa_name((logreg_isa)isa));
+            continue;
+        }
+        CHECK(logreg_isa_select((logreg_isa)isa) == LOGREG_OK && logreg_isa_active() == (logreg_isa)isa,
+              "cannot select %s", logreg_isa_name((logreg_isa)isa));
+        printf("path %s\n", path_name());
+        test_sigmoid();
+        test_shapes((logreg_isa)isa);
+        test_alignment();
+        test_finite_differences();
+        test_long_sum(Xb, yb, big, m4);
+    }
+    free(Xb), free(yb);
+    return test_finish();
+}
