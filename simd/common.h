@@ -31,6 +31,12 @@
 #if !defined(LOGREG_NO_SIMD) && (defined(__x86_64__) || defined(__i386__) || defined(_M_X64)) && \
     (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 5))
 #define LOGREG__X86 1
+#if defined(__cplusplus) && !defined(__clang__) && __GNUC__ < 13
+/* g++ 12's AVX-512 headers trip -Wmaybe-uninitialized (_mm512_undefined_ps, GCC bug 105593) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define LOGREG__DIAGNOSTIC_PUSHED
+#endif
 #include <immintrin.h>
 #define LOGREG__TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define LOGREG__TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
@@ -38,7 +44,7 @@
 #define LOGREG__X86_AVX512 1
 #endif
 #endif
-#if !defined(LOGREG_NO_SIMD) && (defined(__aarch64__) || defined(_M_ARM64))
+#if !defined(LOGREG_NO_SIMD) && defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
 #define LOGREG__NEON 1
 #include <arm_neon.h>
 #endif
@@ -138,8 +144,13 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
 #define LOGREG__LOG_C7 0.285714286f
 #define LOGREG__LOG_C9 0.222222222f
 
-/* FTZ and DAZ on for the body of a SIMD kernel, the caller's MXCSR back after it. */
+/* Flush-to-zero (and denormals-are-zero) for the body of a SIMD kernel, the caller's
+   setting back after it: MXCSR FTZ|DAZ on x86, FPCR.FZ on AArch64. */
 #if defined(LOGREG__X86)
 #define LOGREG__FTZ_BEGIN unsigned logreg__csr = _mm_getcsr(); _mm_setcsr(logreg__csr | 0x8040u);
 #define LOGREG__FTZ_END _mm_setcsr(logreg__csr);
+#elif defined(LOGREG__NEON)
+#define LOGREG__FTZ_BEGIN uint64_t logreg__csr; __asm__ __volatile__("mrs %0, fpcr" : "=r"(logreg__csr)); \
+    __asm__ __volatile__("msr fpcr, %0" : : "r"(logreg__csr | (1ull << 24)));
+#define LOGREG__FTZ_END __asm__ __volatile__("msr fpcr, %0" : : "r"(logreg__csr));
 #endif

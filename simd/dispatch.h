@@ -12,9 +12,8 @@
 typedef int logreg__atomic;
 #define logreg__load(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define logreg__store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-LOGREG__INLINE int logreg__cas(logreg__atomic *p, int expected, int desired) {
-    __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-    return expected; /* the value now stored */
+LOGREG__INLINE int logreg__cas(logreg__atomic *p, int expected, int desired) { /* the value now stored */
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ? desired : expected;
 }
 #elif defined(_MSC_VER)
 #include <intrin.h>

@@ -1,12 +1,252 @@
-/* neon kernels: placeholder (scalar kernels) until the SIMD issue lands. */
+/* NEON kernels (AArch64): 4 floats per vector, tails through a zero-padded 4-float buffer.
+   Same functions, same order, same names as avx2.h and avx512.h; only the instruction set
+   differs. */
 #include "scalar.h"
 #if defined(LOGREG__NEON)
+
+#define LOGREG__NEON_W 4
+
+LOGREG__INLINE float32x4_t logreg__neon_load(const float *p, size_t k) { /* the first min(k, 4) lanes */
+    float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    if (k >= 4) return vld1q_f32(p);
+    memcpy(t, p, k * sizeof(float));
+    return vld1q_f32(t);
+}
+LOGREG__INLINE void logreg__neon_store(float *p, size_t k, float32x4_t v) {
+    float t[4];
+    if (k >= 4) {
+        vst1q_f32(p, v);
+        return;
+    }
+    vst1q_f32(t, v);
+    memcpy(p, t, k * sizeof(float));
+}
+LOGREG__INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
+    return vmaxvq_u32(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
+}
+LOGREG__INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1], or NaN */
+    return vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
+}
+
+/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
+LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
+    const float32x4_t magic = vdupq_n_f32(LOGREG__ROUND_MAGIC + LOGREG__EXP_BIAS);
+    /* fmax returns NaN when either operand is NaN, so a NaN z stays NaN */
+    float32x4_t t = vmaxq_f32(vdupq_n_f32(LOGREG__SIG_TMIN), vnegq_f32(vabsq_f32(z)));
+    float32x4_t f = vfmaq_f32(magic, t, vdupq_n_f32(LOGREG__LOG2E));
+    float32x4_t n = vsubq_f32(f, magic);
+    float32x4_t r = vfmsq_f32(t, n, vdupq_n_f32(LOGREG__LN2_HI));
+    float32x4_t p, s = vreinterpretq_f32_s32(vshlq_n_s32(vreinterpretq_s32_f32(f), 23)); /* 2^(n+24) */
+    r = vfmsq_f32(r, n, vdupq_n_f32(LOGREG__LN2_LO));
+    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C5 * LOGREG__EXP_SCALE), vdupq_n_f32(LOGREG__EXP_C6 * LOGREG__EXP_SCALE), r);
+    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C4 * LOGREG__EXP_SCALE), p, r);
+    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C3 * LOGREG__EXP_SCALE), p, r);
+    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C2 * LOGREG__EXP_SCALE), p, r);
+    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_SCALE), p, r);
+    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_SCALE), p, r);
+    return vmulq_f32(p, s);
+}
+
+/* num/(1+e) rounded once: the quotient q, then one correction by the residual
+   num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
+LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
+    float32x4_t d = vaddq_f32(vdupq_n_f32(1.0f), e);
+    float32x4_t q = vdivq_f32(num, d);
+    return vfmaq_f32(q, vfmsq_f32(vsubq_f32(num, q), e, q), vrecpeq_f32(d));
+}
+
+/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
+LOGREG__INLINE float32x4_t logreg__neon_sigmoid_e(float32x4_t z, float32x4_t e) {
+    uint32x4_t neg = vcltq_f32(z, vdupq_n_f32(0.0f));
+    return logreg__neon_ratio(vbslq_f32(neg, e, vdupq_n_f32(1.0f)), e);
+}
+
+/* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
+LOGREG__INLINE float32x4_t logreg__neon_residual_e(float32x4_t z, float32x4_t e, float32x4_t y) {
+    float32x4_t s = logreg__neon_ratio(e, e);
+    uint32x4_t neg = vcltq_f32(z, vdupq_n_f32(0.0f));
+    return vbslq_f32(neg, vsubq_f32(s, y), vsubq_f32(vsubq_f32(vdupq_n_f32(1.0f), y), s));
+}
+
+/* ln(1 + e) for e in [0, 1] (see common.h). */
+LOGREG__INLINE float32x4_t logreg__neon_log1p(float32x4_t e) {
+    uint32x4_t big = vcgtq_f32(e, vdupq_n_f32(LOGREG__SQRT2_M1));
+    float32x4_t k = vreinterpretq_f32_u32(vandq_u32(big, vreinterpretq_u32_f32(vdupq_n_f32(1.0f))));
+    float32x4_t s = vdivq_f32(vsubq_f32(e, k), vaddq_f32(e, vaddq_f32(k, vdupq_n_f32(2.0f))));
+    float32x4_t s2 = vmulq_f32(s, s);
+    float32x4_t q = vfmaq_f32(vdupq_n_f32(LOGREG__LOG_C7), vdupq_n_f32(LOGREG__LOG_C9), s2);
+    float32x4_t l;
+    q = vfmaq_f32(vdupq_n_f32(LOGREG__LOG_C5), q, s2);
+    q = vfmaq_f32(vdupq_n_f32(LOGREG__LOG_C3), q, s2);
+    l = vfmaq_f32(vaddq_f32(s, s), vmulq_f32(q, s2), s);
+    return vaddq_f32(l, vreinterpretq_f32_u32(vandq_u32(big, vreinterpretq_u32_f32(vdupq_n_f32(LOGREG__LN2)))));
+}
+
+/* The sums of four rows' accumulators, in lanes 0..3. */
+LOGREG__INLINE float32x4_t logreg__neon_hsum4(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
+    return vpaddq_f32(vpaddq_f32(a0, a1), vpaddq_f32(a2, a3));
+}
+LOGREG__INLINE float logreg__neon_hsum(float32x4_t a) {
+    return vgetq_lane_f32(logreg__neon_hsum4(a, a, a, a), 0);
+}
+
+static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
+    size_t i;
+    float32x4_t v;
+    LOGREG__FTZ_BEGIN
+    for (i = 0; i + LOGREG__NEON_W <= n; i += LOGREG__NEON_W) {
+        v = vld1q_f32(z + i);
+        vst1q_f32(a + i, logreg__neon_sigmoid_e(v, logreg__neon_exp_nabs(v)));
+    }
+    if (i < n) {
+        v = logreg__neon_load(z + i, n - i);
+        logreg__neon_store(a + i, n - i, logreg__neon_sigmoid_e(v, logreg__neon_exp_nabs(v)));
+    }
+    LOGREG__FTZ_END
+}
+
+/* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
+   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
+LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+                                      float *z) {
+    size_t i, j, k, rows;
+    for (i = 0; i < n; i += rows) {
+        const float *x[4];
+        float32x4_t acc[4][2], s;
+        rows = n - i < 4 ? n - i : 4;
+        for (k = 0; k < 4; k++) {
+            x[k] = X + (i + (k < rows ? k : 0)) * ld;
+            acc[k][0] = acc[k][1] = vdupq_n_f32(0.0f);
+        }
+        for (j = 0; j + 2 * LOGREG__NEON_W <= m; j += 2 * LOGREG__NEON_W) {
+            float32x4_t w0 = vld1q_f32(w + j), w1 = vld1q_f32(w + j + LOGREG__NEON_W);
+            for (k = 0; k < 4; k++) {
+                acc[k][0] = vfmaq_f32(acc[k][0], vld1q_f32(x[k] + j), w0);
+                acc[k][1] = vfmaq_f32(acc[k][1], vld1q_f32(x[k] + j + LOGREG__NEON_W), w1);
+            }
+        }
+        for (; j < m; j += LOGREG__NEON_W) {
+            float32x4_t w0 = logreg__neon_load(w + j, m - j);
+            for (k = 0; k < 4; k++) acc[k][0] = vfmaq_f32(acc[k][0], logreg__neon_load(x[k] + j, m - j), w0);
+        }
+        s = logreg__neon_hsum4(vaddq_f32(acc[0][0], acc[0][1]), vaddq_f32(acc[1][0], acc[1][1]),
+                               vaddq_f32(acc[2][0], acc[2][1]), vaddq_f32(acc[3][0], acc[3][1]));
+        logreg__neon_store(z + i, rows, vaddq_f32(s, vdupq_n_f32(b)));
+    }
+}
+
+static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+                                      const float *y, float *r) {
+    uint32_t badz = 0, bady = 0;
+    size_t i;
+    LOGREG__FTZ_BEGIN
+    logreg__neon_dots(X, n, m, ld, w, b, r);
+    for (i = 0; i < n; i += LOGREG__NEON_W) {
+        float32x4_t z = logreg__neon_load(r + i, n - i), yv = logreg__neon_load(y + i, n - i);
+        badz |= logreg__neon_nonfinite(z);
+        bady |= logreg__neon_outside01(yv);
+        logreg__neon_store(r + i, n - i, logreg__neon_residual_e(z, logreg__neon_exp_nabs(z), yv));
+    }
+    LOGREG__FTZ_END
+    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
+}
+
+/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
+LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
+                                           float *acc) {
+    size_t i, j, k, rows;
+    for (i = 0; i < n; i += rows) {
+        const float *x[4];
+        float32x4_t rv[4];
+        rows = n - i < 4 ? n - i : 4;
+        for (k = 0; k < 4; k++) {
+            x[k] = X + (i + (k < rows ? k : 0)) * ld;
+            rv[k] = vdupq_n_f32(k < rows ? r[i + k] : 0.0f);
+        }
+        for (j = 0; j < m; j += LOGREG__NEON_W) {
+            float32x4_t g = logreg__neon_load(acc + j, m - j);
+            for (k = 0; k < rows; k++) g = vfmaq_f32(g, rv[k], logreg__neon_load(x[k] + j, m - j));
+            logreg__neon_store(acc + j, m - j, g);
+        }
+    }
+}
+
+static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, size_t ld, const float *r,
+                                         float *acc) {
+    LOGREG__FTZ_BEGIN
+    logreg__neon_axpy_rows(X, n, m, ld, r, acc);
+    LOGREG__FTZ_END
+}
+
+/* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
+LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                   int want_loss, double s[3]) {
+    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    const float32x4_t one = vdupq_n_f32(1.0f);
+    float32x4_t ls = vdupq_n_f32(0.0f), rs = ls, ws = ls;
+    uint32_t badz = 0, bady = 0, badw = 0;
+    size_t i;
+    for (i = 0; i < n; i += LOGREG__NEON_W) {
+        float32x4_t zv = logreg__neon_load(z + i, n - i), yv = logreg__neon_load(y + i, n - i);
+        float32x4_t wv = logreg__neon_load(sw ? sw + i : ones, n - i);
+        float32x4_t e = logreg__neon_exp_nabs(zv);
+        float32x4_t rv = vmulq_f32(logreg__neon_residual_e(zv, e, yv), wv);
+        badz |= logreg__neon_nonfinite(zv);
+        bady |= logreg__neon_outside01(yv);
+        if (sw)
+            badw |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
+        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
+            float32x4_t c = vbslq_f32(vcgeq_f32(zv, vdupq_n_f32(0.0f)), vsubq_f32(one, yv), yv);
+            float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
+            ls = vfmaq_f32(ls, l, wv); /* wv is 0 past n */
+        }
+        rs = vaddq_f32(rs, rv);
+        ws = vaddq_f32(ws, wv);
+        logreg__neon_store(z + i, n - i, rv);
+    }
+    if (want_loss) s[0] += logreg__neon_hsum(ls);
+    s[1] += logreg__neon_hsum(rs);
+    s[2] += logreg__neon_hsum(ws);
+    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
+           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+}
+
+static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
+                                       const float *sw, const float *w, float b, int want_loss, float *acc,
+                                       double s[3]) {
+    float z[LOGREG__BLOCK_MAX];
+    unsigned bad;
+    LOGREG__FTZ_BEGIN
+    LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
+    logreg__neon_dots(X, n, m, ld, w, b, z);
+    bad = logreg__neon_loss_residual(z, y, sw, n, want_loss, s);
+    logreg__neon_axpy_rows(X, n, m, ld, z, acc);
+    LOGREG__FTZ_END
+    return bad;
+}
+
+static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+                                           float *p) {
+    uint32_t badz = 0;
+    size_t i;
+    LOGREG__FTZ_BEGIN
+    logreg__neon_dots(X, n, m, ld, w, b, p);
+    for (i = 0; i < n; i += LOGREG__NEON_W) {
+        float32x4_t z = logreg__neon_load(p + i, n - i);
+        badz |= logreg__neon_nonfinite(z);
+        logreg__neon_store(p + i, n - i, logreg__neon_sigmoid_e(z, logreg__neon_exp_nabs(z)));
+    }
+    LOGREG__FTZ_END
+    return badz ? LOGREG__BAD_Z : 0u;
+}
+
 static const logreg__kernels logreg__neon_kernels = {
     LOGREG_ISA_NEON,
-    logreg__scalar_sigmoid,
-    logreg__scalar_residual,
-    logreg__scalar_grad_accumulate,
-    logreg__scalar_loss_grad,
-    logreg__scalar_predict_proba,
+    logreg__neon_sigmoid,
+    logreg__neon_residual,
+    logreg__neon_grad_accumulate,
+    logreg__neon_loss_grad,
+    logreg__neon_predict_proba,
 };
-#endif
+
+#endif /* LOGREG__NEON */

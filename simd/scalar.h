@@ -56,7 +56,7 @@ static unsigned logreg__scalar_residual(const float *X, size_t n, size_t m, size
     size_t i;
     for (i = 0; i < n; i++) {
         double z = logreg__scalar_dot(X + i * ld, w, m, b);
-        if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
+        if (!(fabs(z) <= FLT_MAX)) bad |= LOGREG__BAD_Z; /* NaN, or what a float z would overflow to */
         bad |= logreg__label_flags(y[i]);
         r[i] = (float)logreg__scalar_residual1(z, exp(-fabs(z)), (double)y[i]);
     }
@@ -83,7 +83,7 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
         double z = logreg__scalar_dot(x, w, m, b);
         double wi = sw ? (double)sw[i] : 1.0, e = exp(-fabs(z));
         double r = wi * logreg__scalar_residual1(z, e, (double)y[i]);
-        if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
+        if (!(fabs(z) <= FLT_MAX)) bad |= LOGREG__BAD_Z; /* NaN, or what a float z would overflow to */
         bad |= logreg__label_flags(y[i]);
         if (sw) bad |= logreg__weight_flags(sw[i]);
         if (want_loss) s[0] += wi * logreg__scalar_bce(z, e, (double)y[i]);
@@ -100,7 +100,7 @@ static unsigned logreg__scalar_predict_proba(const float *X, size_t n, size_t m,
     size_t i;
     for (i = 0; i < n; i++) {
         double z = logreg__scalar_dot(X + i * ld, w, m, b);
-        if (!logreg__finite_d(z)) bad |= LOGREG__BAD_Z;
+        if (!(fabs(z) <= FLT_MAX)) bad |= LOGREG__BAD_Z; /* NaN, or what a float z would overflow to */
         p[i] = (float)logreg__scalar_sigmoid1(z);
     }
     return bad;

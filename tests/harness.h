@@ -3,6 +3,7 @@
 #ifndef LOGREG_TEST_HARNESS_H
 #define LOGREG_TEST_HARNESS_H
 #include <stdio.h>
+#include <string.h>
 
 static int test_passed, test_failed;
 
@@ -18,6 +19,14 @@ static int test_passed, test_failed;
             fflush(stdout);                                               \
         }                                                                 \
     } while (0)
+
+/* Paths named on the command line, or all when none is named. */
+static inline int test_wants(int argc, char **argv, const char *path) {
+    int i;
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], path) == 0) return 1;
+    return argc < 2;
+}
 
 static int test_finish(void) {
     printf("%d passed, %d failed\n", test_passed, test_failed);

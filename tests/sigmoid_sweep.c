@@ -2,7 +2,9 @@
    named on the command line), against double precision. Per path it prints the max ULP error
    where σ(z) >= FLT_MIN, the input where it occurs, and how often the output decreases as the
    input increases; it checks NaN -> NaN, outputs in [0, 1], the ULP bound (4) and the absolute
-   bound (FLT_MIN) below FLT_MIN. Uses every core. */
+   bound (FLT_MIN) below FLT_MIN. Uses every core.
+   usage: sigmoid_sweep [--stride=K] [path ...]   (K > 1: every K-th float only, for emulators;
+   then the decrease count is over the sample and says little) */
 #define LOGREG_IMPLEMENTATION
 #include "../logreg.h"
 #include "harness.h"
@@ -43,6 +45,8 @@ typedef struct stats {
     float first, last; /* first and last non-NaN output in this range */
 } stats;
 
+static uint64_t stride = 1;
+
 typedef struct job {
     uint64_t k0, k1;
     int npaths;
@@ -56,10 +60,10 @@ static void *run(void *arg) {
     double *ref = (double *)malloc(CHUNK * sizeof(double));
     uint64_t k, i, len;
     int p;
-    for (k = jb->k0; k < jb->k1; k += len) {
-        len = jb->k1 - k < CHUNK ? jb->k1 - k : CHUNK;
+    for (k = jb->k0; k < jb->k1; k += len * stride) {
+        len = (jb->k1 - k + stride - 1) / stride < CHUNK ? (jb->k1 - k + stride - 1) / stride : CHUNK;
         for (i = 0; i < len; i++) {
-            z[i] = from_bits(bits_at(k + i));
+            z[i] = from_bits(bits_at(k + i * stride));
             ref[i] = z[i] != z[i] ? 0.0 : ref_sigmoid(z[i]);
         }
         for (p = 0; p < jb->npaths; p++) {
@@ -105,13 +109,19 @@ int main(int argc, char **argv) {
     pthread_t tid[MAX_THREADS];
     uint64_t total = 1ull << 32, step;
     int isa;
+    int named = 0;
+    for (t = 1; t < argc; t++) {
+        if (strncmp(argv[t], "--stride=", 9) == 0) stride = strtoull(argv[t] + 9, NULL, 10);
+        else named = 1;
+    }
+    if (stride < 1) stride = 1;
     for (isa = LOGREG_ISA_SCALAR; isa <= LOGREG_ISA_NEON; isa++) {
-        int want = argc < 2;
+        int want = !named;
         for (t = 1; t < argc; t++) want |= strcmp(argv[t], logreg_isa_name((logreg_isa)isa)) == 0;
         if (want && logreg_isa_available((logreg_isa)isa)) paths[npaths++] = logreg__table((logreg_isa)isa);
     }
     nthreads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (int)ncpu;
-    step = (total + (uint64_t)nthreads - 1) / (uint64_t)nthreads;
+    step = (total / stride + (uint64_t)nthreads - 1) / (uint64_t)nthreads * stride; /* a multiple of stride */
     for (t = 0; t < nthreads; t++) {
         jobs[t].k0 = step * (uint64_t)t;
         jobs[t].k1 = step * (uint64_t)(t + 1) < total ? step * (uint64_t)(t + 1) : total;
@@ -133,9 +143,13 @@ int main(int argc, char **argv) {
                 all.last = s->last, all.have_first = 1;
             }
         }
-        printf("sigmoid %-6s all 2^32 floats: max %.3f ULP at z = %.9g (%a), %llu decreases\n",
-               logreg_isa_name(paths[p]->isa), all.max_ulp, all.worst_z, all.worst_z,
-               (unsigned long long)all.decreases);
+        if (stride == 1)
+            printf("sigmoid %-6s all 2^32 floats: max %.3f ULP at z = %.9g (%a), %llu decreases\n",
+                   logreg_isa_name(paths[p]->isa), all.max_ulp, all.worst_z, all.worst_z,
+                   (unsigned long long)all.decreases);
+        else
+            printf("sigmoid %-6s every %llu-th float: max %.3f ULP at z = %.9g (%a)\n", logreg_isa_name(paths[p]->isa),
+                   (unsigned long long)stride, all.max_ulp, all.worst_z, all.worst_z);
         CHECK(all.bad_nan == 0, "%s: %llu NaN inputs gave a non-NaN", logreg_isa_name(paths[p]->isa),
               (unsigned long long)all.bad_nan);
         CHECK(all.bad_range == 0, "%s: %llu outputs outside [0, 1]", logreg_isa_name(paths[p]->isa),

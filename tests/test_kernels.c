@@ -268,13 +268,14 @@ static void test_finite_differences(void) {
     drop(&P);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     int isa;
     size_t big = 10000000, m4 = 4, i;
     float *Xb = (float *)malloc(big * m4 * sizeof(float)), *yb = (float *)malloc(big * sizeof(float));
     synth_make(big, m4, m4, 7, Xb, yb, NULL);
     for (i = 0; i < big * m4; i++) Xb[i] = Xb[i] + 0.5f; /* a mean, so the sums do not cancel */
     for (isa = LOGREG_ISA_SCALAR; isa <= LOGREG_ISA_NEON; isa++) {
+        if (!test_wants(argc, argv, logreg_isa_name((logreg_isa)isa))) continue;
         if (!logreg_isa_available((logreg_isa)isa)) {
             printf("path %s: not available here, skipped\n", logreg_isa_name((logreg_isa)isa));
             continue;

@@ -1,0 +1,159 @@
+#!/bin/sh
+# make check: every test, with every compiler and mode this machine has. Prints one line per
+# failure and ends with "N passed, N failed". A missing tool (clang, qemu, the aarch64 cross
+# compiler, the Fashion-MNIST package) is a SKIP line; LOGREG_STRICT=1 (set by .ci/run) turns
+# every SKIP into a failure.
+set -u
+cd "$(dirname "$0")/.."
+B=build/test
+mkdir -p "$B"
+CC=${CC:-cc}
+CFLAGS=${CFLAGS:--O2 -g}
+WARN="-Wall -Wextra -Wpedantic -Werror"
+STRICT=${LOGREG_STRICT:-0}
+passed=0
+failed=0
+
+skip() {
+    echo "SKIP: $1"
+    if [ "$STRICT" = 1 ]; then
+        echo "FAIL: strict mode: the step above was skipped"
+        failed=$((failed + 1))
+    fi
+}
+
+# one NAME COMMAND...: the command's exit status is one test.
+one() {
+    name=$1
+    shift
+    if "$@" >"$B/$name.log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: $*"
+        tail -n 15 "$B/$name.log" | sed 's/^/    /'
+    fi
+}
+
+# suite NAME COMMAND...: a harness binary; adds up its "N passed, N failed" line.
+suite() {
+    name=$1
+    shift
+    "$@" >"$B/$name.log" 2>&1
+    rc=$?
+    grep -E '^(FAIL|SKIP|sigmoid |  )' "$B/$name.log" | sed "s|^|[$name] |"
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$B/$name.log" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "FAIL $name: no result line (exit status $rc)"
+        tail -n 15 "$B/$name.log" | sed 's/^/    /'
+        failed=$((failed + 1))
+        return
+    fi
+    p=${line%% passed*}
+    f=${line#*, }
+    f=${f%% failed}
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+        echo "FAIL $name: exit status $rc"
+        failed=$((failed + 1))
+    fi
+    if grep -q '^SKIP' "$B/$name.log" && [ "$STRICT" = 1 ]; then
+        echo "FAIL $name: strict mode: it skipped something"
+        failed=$((failed + 1))
+    fi
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+echo "== the committed logreg.h is a fresh amalgamation of simd/"
+sh tools/amalgamate.sh "$B/logreg.h.fresh"
+one amalgamation cmp logreg.h "$B/logreg.h.fresh"
+
+echo "== compiles warning-free as C99, C11 and C++11 (gcc, clang), static, scalar-only"
+for c in gcc clang; do
+    if ! have $c; then skip "$c not installed: its compile checks"; continue; fi
+    for std in c99 c11; do
+        one "compile-$c-$std" $c -std=$std $WARN -O2 tests/compile.c tests/compile_user.c -o "$B/compile-$c-$std" -lm
+        one "run-$c-$std" "$B/compile-$c-$std"
+    done
+    one "compile-$c-static" $c -std=c99 $WARN -DLOGREG_STATIC tests/compile.c -o "$B/compile-static" -lm
+    one "compile-$c-nosimd" $c -std=c99 $WARN -DLOGREG_NO_SIMD tests/compile.c tests/compile_user.c -o "$B/compile-nosimd" -lm
+done
+for c in g++ clang++; do
+    if ! have $c; then skip "$c not installed: its C++ compile check"; continue; fi
+    one "compile-$c-c++11" $c -std=c++11 $WARN -O2 -x c++ tests/compile.c -x c++ tests/compile_user.c -o "$B/compile-$c"
+    one "run-$c-c++11" "$B/compile-$c"
+done
+
+echo "== unit tests (every path this CPU has)"
+for t in test_kernels test_train test_errors test_dispatch test_io sigmoid_sweep; do
+    one "build-$t" $CC -std=c99 $WARN $CFLAGS -I. "tests/$t.c" -o "$B/$t" -lm -lpthread
+done
+if [ -d /usr/share/datasets/fashion-mnist ] && [ ! -f build/data/train-labels-idx1-ubyte ]; then
+    mkdir -p build/data
+    for f in train-images-idx3-ubyte train-labels-idx1-ubyte; do
+        gzip -dc "/usr/share/datasets/fashion-mnist/$f.gz" >"build/data/$f"
+    done
+fi
+suite kernels "$B/test_kernels"
+suite train "$B/test_train"
+suite errors "$B/test_errors"
+suite io "$B/test_io"
+
+echo "== dispatch: LOGREG_ISA, threads racing to the first call (also under ThreadSanitizer)"
+for isa in "" scalar avx2 avx512 neon auto bogus; do
+    suite "dispatch-${isa:-unset}" env LOGREG_ISA="$isa" "$B/test_dispatch"
+done
+suite dispatch-race "$B/test_dispatch" race
+suite dispatch-select-race "$B/test_dispatch" select-race
+if $CC -std=c99 -O1 -g -fsanitize=thread tests/test_dispatch.c -o "$B/test_dispatch_tsan" -lm -lpthread >"$B/tsan-build.log" 2>&1; then
+    suite dispatch-race-tsan env TSAN_OPTIONS=halt_on_error=1 "$B/test_dispatch_tsan" race
+    suite dispatch-select-race-tsan env TSAN_OPTIONS=halt_on_error=1 "$B/test_dispatch_tsan" select-race
+else
+    skip "ThreadSanitizer build failed (see $B/tsan-build.log)"
+fi
+
+echo "== the suites again under AddressSanitizer and UndefinedBehaviorSanitizer"
+SAN="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+for t in test_kernels test_train test_errors test_io; do
+    if $CC -std=c99 $WARN $SAN -I. "tests/$t.c" -o "$B/$t-asan" -lm -lpthread >"$B/$t-asan-build.log" 2>&1; then
+        suite "$t-asan" env ASAN_OPTIONS=detect_leaks=1 "$B/$t-asan"
+    else
+        echo "FAIL $t-asan: build failed"
+        tail -n 15 "$B/$t-asan-build.log"
+        failed=$((failed + 1))
+    fi
+done
+
+echo "== a CPU without AVX (qemu-x86_64 -cpu Westmere): the same binaries take the scalar path"
+if have qemu-x86_64; then
+    suite westmere-errors qemu-x86_64 -cpu Westmere "$B/test_errors"
+    suite westmere-dispatch env LOGREG_ISA=avx2 qemu-x86_64 -cpu Westmere "$B/test_dispatch"
+    one westmere-is-scalar sh -c "LOGREG_ISA=avx512 qemu-x86_64 -cpu Westmere $B/test_dispatch | grep -q -- '-> scalar'"
+else
+    skip "qemu-x86_64 not installed (package qemu-user): the no-AVX run"
+fi
+
+echo "== sigmoid over all 2^32 floats, every path, against double precision"
+suite sweep "$B/sigmoid_sweep"
+
+echo "== NEON: cross-compiled for aarch64, run under qemu-aarch64"
+if have aarch64-linux-gnu-gcc && have qemu-aarch64; then
+    A="$B/aarch64"
+    mkdir -p "$A"
+    for t in test_kernels test_train test_errors test_dispatch sigmoid_sweep; do
+        one "build-aarch64-$t" aarch64-linux-gnu-gcc -static -std=c99 $WARN -O2 "tests/$t.c" -o "$A/$t" -lm -lpthread
+    done
+    suite neon-kernels qemu-aarch64 "$A/test_kernels" neon
+    suite neon-train qemu-aarch64 "$A/test_train" neon
+    suite neon-errors qemu-aarch64 "$A/test_errors" neon
+    suite neon-dispatch env LOGREG_ISA=neon qemu-aarch64 "$A/test_dispatch"
+    # all 2^32 under emulation take ~10 CPU-minutes: .ci/run does that (make check-neon-sweep)
+    suite neon-sweep qemu-aarch64 "$A/sigmoid_sweep" --stride=61 neon
+else
+    skip "aarch64-linux-gnu-gcc or qemu-aarch64 missing (packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user): the NEON path"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
