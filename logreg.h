@@ -28,7 +28,7 @@
      LOGREG_ASSERT(x)        internal invariants only, never input checks (default: assert)
      LOGREG_NO_SIMD          build the scalar path only
      LOGREG_NO_AVX512        leave out the AVX-512 path
-     LOGREG_BLOCK_BYTES      bytes of X per loss_grad block, read twice   (default: 48 KiB)
+     LOGREG_BLOCK_BYTES      bytes of X per loss_grad block, read twice   (default: 24 KiB)
 
    RUN-TIME OPTIONS
      LOGREG_ISA=scalar|avx2|avx512|neon   environment: the path chosen at the first call.
@@ -329,7 +329,9 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
 #if defined(__GNUC__) || defined(__clang__)
 #define LOGREG__INLINE static inline __attribute__((always_inline))
 #define LOGREG__UNUSED __attribute__((unused))
+#define LOGREG__PREFETCH_L2(p) __builtin_prefetch((p), 0, 2)
 #else
+#define LOGREG__PREFETCH_L2(p) ((void)(p))
 #define LOGREG__INLINE static inline
 #define LOGREG__UNUSED
 #endif
@@ -338,7 +340,7 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
    gradient), so it should stay in L1/L2 in between. LOGREG__BLOCK_MAX bounds the stack
    buffer for the block's z. */
 #ifndef LOGREG_BLOCK_BYTES
-#define LOGREG_BLOCK_BYTES (48 * 1024)
+#define LOGREG_BLOCK_BYTES (24 * 1024)
 #endif
 #define LOGREG__BLOCK_MAX 256
 /* Float partial gradient sums are moved into double after at most this many rows, which keeps
@@ -649,33 +651,38 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, s
 }
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
-   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
-LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
-                                    float *z) {
-    size_t i, j, k, rows;
+   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
+   (Rows past n repeat row i; their sums are not stored.) */
+LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+    size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
-        const float *x[4];
-        __m256 acc[4][2];
+        const float *x0 = X + i * ld, *x1, *x2, *x3;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         __m128 s;
         rows = n - i < 4 ? n - i : 4;
-        for (k = 0; k < 4; k++) {
-            x[k] = X + (i + (k < rows ? k : 0)) * ld;
-            acc[k][0] = acc[k][1] = _mm256_setzero_ps();
-        }
+        x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__AVX2_W <= m; j += 2 * LOGREG__AVX2_W) {
             __m256 w0 = _mm256_loadu_ps(w + j), w1 = _mm256_loadu_ps(w + j + LOGREG__AVX2_W);
-            for (k = 0; k < 4; k++) {
-                acc[k][0] = _mm256_fmadd_ps(_mm256_loadu_ps(x[k] + j), w0, acc[k][0]);
-                acc[k][1] = _mm256_fmadd_ps(_mm256_loadu_ps(x[k] + j + LOGREG__AVX2_W), w1, acc[k][1]);
-            }
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j), w0, a0), c0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j + LOGREG__AVX2_W), w1, c0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j), w0, a1), c1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j + LOGREG__AVX2_W), w1, c1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j), w0, a2), c2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j + LOGREG__AVX2_W), w1, c2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x3 + j), w0, a3), c3 = _mm256_fmadd_ps(_mm256_loadu_ps(x3 + j + LOGREG__AVX2_W), w1, c3);
         }
-        for (; j < m; j += LOGREG__AVX2_W) {
+        for (; j + LOGREG__AVX2_W <= m; j += LOGREG__AVX2_W) {
+            __m256 w0 = _mm256_loadu_ps(w + j);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j), w0, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j), w0, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j), w0, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x3 + j), w0, a3);
+        }
+        if (j < m) {
             __m256 w0 = logreg__avx2_load(w + j, m - j);
-            for (k = 0; k < 4; k++)
-                acc[k][0] = _mm256_fmadd_ps(logreg__avx2_load(x[k] + j, m - j), w0, acc[k][0]);
+            a0 = _mm256_fmadd_ps(logreg__avx2_load(x0 + j, m - j), w0, a0);
+            a1 = _mm256_fmadd_ps(logreg__avx2_load(x1 + j, m - j), w0, a1);
+            a2 = _mm256_fmadd_ps(logreg__avx2_load(x2 + j, m - j), w0, a2);
+            a3 = _mm256_fmadd_ps(logreg__avx2_load(x3 + j, m - j), w0, a3);
         }
-        s = logreg__avx2_hsum4(_mm256_add_ps(acc[0][0], acc[0][1]), _mm256_add_ps(acc[1][0], acc[1][1]),
-                               _mm256_add_ps(acc[2][0], acc[2][1]), _mm256_add_ps(acc[3][0], acc[3][1]));
+        s = logreg__avx2_hsum4(_mm256_add_ps(a0, c0), _mm256_add_ps(a1, c1), _mm256_add_ps(a2, c2), _mm256_add_ps(a3, c3));
         _mm_maskstore_ps(z + i, _mm256_castsi256_si128(logreg__avx2_mask(rows)), _mm_add_ps(s, _mm_set1_ps(b)));
     }
 }
@@ -697,31 +704,72 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t
     return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
-LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
-                                         float *acc) {
-    size_t i, j, k, rows;
-    for (i = 0; i < n; i += rows) {
-        const float *x[4];
-        __m256 rv[4];
-        rows = n - i < 4 ? n - i : 4;
-        for (k = 0; k < 4; k++) {
-            x[k] = X + (i + (k < rows ? k : 0)) * ld;
-            rv[k] = _mm256_set1_ps(k < rows ? r[i + k] : 0.0f);
+/* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
+   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency. */
+LOGREG__AVX2 void logreg__avx2_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc) {
+    __m256 g0 = _mm256_setzero_ps(), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
+    size_t i, k = m < LOGREG__AVX2_W ? m : LOGREG__AVX2_W, k2 = m - k; /* lanes in the first and second vector */
+    for (i = 0; i + 4 <= n; i += 4) {
+        const float *x = X + i * ld;
+        __m256 r0 = _mm256_set1_ps(r[i]), r1 = _mm256_set1_ps(r[i + 1]), r2 = _mm256_set1_ps(r[i + 2]), r3 = _mm256_set1_ps(r[i + 3]);
+        g0 = _mm256_fmadd_ps(r0, logreg__avx2_load(x, k), g0), g1 = _mm256_fmadd_ps(r1, logreg__avx2_load(x + ld, k), g1);
+        g2 = _mm256_fmadd_ps(r2, logreg__avx2_load(x + 2 * ld, k), g2), g3 = _mm256_fmadd_ps(r3, logreg__avx2_load(x + 3 * ld, k), g3);
+        if (k2) {
+            h0 = _mm256_fmadd_ps(r0, logreg__avx2_load(x + k, k2), h0), h1 = _mm256_fmadd_ps(r1, logreg__avx2_load(x + ld + k, k2), h1);
+            h2 = _mm256_fmadd_ps(r2, logreg__avx2_load(x + 2 * ld + k, k2), h2), h3 = _mm256_fmadd_ps(r3, logreg__avx2_load(x + 3 * ld + k, k2), h3);
         }
+    }
+    for (; i < n; i++) {
+        g0 = _mm256_fmadd_ps(_mm256_set1_ps(r[i]), logreg__avx2_load(X + i * ld, k), g0);
+        if (k2) h0 = _mm256_fmadd_ps(_mm256_set1_ps(r[i]), logreg__avx2_load(X + i * ld + k, k2), h0);
+    }
+    logreg__avx2_store(acc, k, _mm256_add_ps(logreg__avx2_load(acc, k), _mm256_add_ps(_mm256_add_ps(g0, g1), _mm256_add_ps(g2, g3))));
+    if (k2) logreg__avx2_store(acc + k, k2, _mm256_add_ps(logreg__avx2_load(acc + k, k2), _mm256_add_ps(_mm256_add_ps(h0, h1), _mm256_add_ps(h2, h3))));
+}
+
+/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
+   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
+   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+                                       uintptr_t next) {
+    size_t i, j;
+    for (i = 0; i + 4 <= n; i += 4) {
+        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
+        const __m256 r0 = _mm256_set1_ps(r[i]), r1 = _mm256_set1_ps(r[i + 1]), r2 = _mm256_set1_ps(r[i + 2]), r3 = _mm256_set1_ps(r[i + 3]);
         for (j = 0; j < m; j += LOGREG__AVX2_W) {
-            __m256i t = logreg__avx2_mask(m - j);
-            __m256 g = _mm256_maskload_ps(acc + j, t);
-            for (k = 0; k < rows; k++) g = _mm256_fmadd_ps(rv[k], _mm256_maskload_ps(x[k] + j, t), g);
-            _mm256_maskstore_ps(acc + j, t, g);
+            size_t k = m - j; /* lanes in this vector */
+            __m256 g;
+            if (next) {
+                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
+                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            }
+            if (k >= LOGREG__AVX2_W) {
+                g = _mm256_fmadd_ps(r0, _mm256_loadu_ps(x0 + j), _mm256_loadu_ps(acc + j));
+                g = _mm256_fmadd_ps(r1, _mm256_loadu_ps(x1 + j), g);
+                g = _mm256_fmadd_ps(r2, _mm256_loadu_ps(x2 + j), g);
+                g = _mm256_fmadd_ps(r3, _mm256_loadu_ps(x3 + j), g);
+                _mm256_storeu_ps(acc + j, g);
+            } else {
+                g = _mm256_fmadd_ps(r0, logreg__avx2_load(x0 + j, k), logreg__avx2_load(acc + j, k));
+                g = _mm256_fmadd_ps(r1, logreg__avx2_load(x1 + j, k), g);
+                g = _mm256_fmadd_ps(r2, logreg__avx2_load(x2 + j, k), g);
+                g = _mm256_fmadd_ps(r3, logreg__avx2_load(x3 + j, k), g);
+                logreg__avx2_store(acc + j, k, g);
+            }
         }
+    }
+    for (; i < n; i++) {
+        const __m256 ri = _mm256_set1_ps(r[i]);
+        for (j = 0; j < m; j += LOGREG__AVX2_W) logreg__avx2_store(acc + j, m - j, _mm256_fmadd_ps(ri, logreg__avx2_load(X + i * ld + j, m - j), logreg__avx2_load(acc + j, m - j)));
     }
 }
 
 LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, size_t n, size_t m, size_t ld,
                                                             const float *r, float *acc) {
     LOGREG__FTZ_BEGIN
-    logreg__avx2_axpy_rows(X, n, m, ld, r, acc);
+    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, r, acc);
+    else logreg__avx2_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
 }
 
@@ -768,7 +816,8 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx2_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx2_loss_residual(z, y, sw, n, want_loss, s);
-    logreg__avx2_axpy_rows(X, n, m, ld, z, acc);
+    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, z, acc);
+    else logreg__avx2_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     LOGREG__FTZ_END
     return bad;
 }
@@ -906,33 +955,38 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_sigmoid(const float *z, float *
 }
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
-   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
-LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w,
-                                        float b, float *z) {
-    size_t i, j, k, rows;
+   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
+   (Rows past n repeat row i; their sums are not stored.) */
+LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+    size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
-        const float *x[4];
-        __m512 acc[4][2];
+        const float *x0 = X + i * ld, *x1, *x2, *x3;
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         __m128 s;
         rows = n - i < 4 ? n - i : 4;
-        for (k = 0; k < 4; k++) {
-            x[k] = X + (i + (k < rows ? k : 0)) * ld;
-            acc[k][0] = acc[k][1] = _mm512_setzero_ps();
-        }
+        x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__AVX512_W <= m; j += 2 * LOGREG__AVX512_W) {
             __m512 w0 = _mm512_loadu_ps(w + j), w1 = _mm512_loadu_ps(w + j + LOGREG__AVX512_W);
-            for (k = 0; k < 4; k++) {
-                acc[k][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x[k] + j), w0, acc[k][0]);
-                acc[k][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x[k] + j + LOGREG__AVX512_W), w1, acc[k][1]);
-            }
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + j), w0, a0), c0 = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + j + LOGREG__AVX512_W), w1, c0);
+            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + j), w0, a1), c1 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + j + LOGREG__AVX512_W), w1, c1);
+            a2 = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + j), w0, a2), c2 = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + j + LOGREG__AVX512_W), w1, c2);
+            a3 = _mm512_fmadd_ps(_mm512_loadu_ps(x3 + j), w0, a3), c3 = _mm512_fmadd_ps(_mm512_loadu_ps(x3 + j + LOGREG__AVX512_W), w1, c3);
         }
-        for (; j < m; j += LOGREG__AVX512_W) {
+        for (; j + LOGREG__AVX512_W <= m; j += LOGREG__AVX512_W) {
+            __m512 w0 = _mm512_loadu_ps(w + j);
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + j), w0, a0);
+            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + j), w0, a1);
+            a2 = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + j), w0, a2);
+            a3 = _mm512_fmadd_ps(_mm512_loadu_ps(x3 + j), w0, a3);
+        }
+        if (j < m) {
             __m512 w0 = logreg__avx512_load(w + j, m - j);
-            for (k = 0; k < 4; k++)
-                acc[k][0] = _mm512_fmadd_ps(logreg__avx512_load(x[k] + j, m - j), w0, acc[k][0]);
+            a0 = _mm512_fmadd_ps(logreg__avx512_load(x0 + j, m - j), w0, a0);
+            a1 = _mm512_fmadd_ps(logreg__avx512_load(x1 + j, m - j), w0, a1);
+            a2 = _mm512_fmadd_ps(logreg__avx512_load(x2 + j, m - j), w0, a2);
+            a3 = _mm512_fmadd_ps(logreg__avx512_load(x3 + j, m - j), w0, a3);
         }
-        s = logreg__avx512_hsum4(_mm512_add_ps(acc[0][0], acc[0][1]), _mm512_add_ps(acc[1][0], acc[1][1]),
-                                 _mm512_add_ps(acc[2][0], acc[2][1]), _mm512_add_ps(acc[3][0], acc[3][1]));
+        s = logreg__avx512_hsum4(_mm512_add_ps(a0, c0), _mm512_add_ps(a1, c1), _mm512_add_ps(a2, c2), _mm512_add_ps(a3, c3));
         _mm_mask_storeu_ps(z + i, (__mmask8)((1u << rows) - 1u), _mm_add_ps(s, _mm_set1_ps(b)));
     }
 }
@@ -954,31 +1008,72 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
     return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
-LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
-                                             float *acc) {
-    size_t i, j, k, rows;
-    for (i = 0; i < n; i += rows) {
-        const float *x[4];
-        __m512 rv[4];
-        rows = n - i < 4 ? n - i : 4;
-        for (k = 0; k < 4; k++) {
-            x[k] = X + (i + (k < rows ? k : 0)) * ld;
-            rv[k] = _mm512_set1_ps(k < rows ? r[i + k] : 0.0f);
+/* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
+   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency. */
+LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc) {
+    __m512 g0 = _mm512_setzero_ps(), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
+    size_t i, k = m < LOGREG__AVX512_W ? m : LOGREG__AVX512_W, k2 = m - k; /* lanes in the first and second vector */
+    for (i = 0; i + 4 <= n; i += 4) {
+        const float *x = X + i * ld;
+        __m512 r0 = _mm512_set1_ps(r[i]), r1 = _mm512_set1_ps(r[i + 1]), r2 = _mm512_set1_ps(r[i + 2]), r3 = _mm512_set1_ps(r[i + 3]);
+        g0 = _mm512_fmadd_ps(r0, logreg__avx512_load(x, k), g0), g1 = _mm512_fmadd_ps(r1, logreg__avx512_load(x + ld, k), g1);
+        g2 = _mm512_fmadd_ps(r2, logreg__avx512_load(x + 2 * ld, k), g2), g3 = _mm512_fmadd_ps(r3, logreg__avx512_load(x + 3 * ld, k), g3);
+        if (k2) {
+            h0 = _mm512_fmadd_ps(r0, logreg__avx512_load(x + k, k2), h0), h1 = _mm512_fmadd_ps(r1, logreg__avx512_load(x + ld + k, k2), h1);
+            h2 = _mm512_fmadd_ps(r2, logreg__avx512_load(x + 2 * ld + k, k2), h2), h3 = _mm512_fmadd_ps(r3, logreg__avx512_load(x + 3 * ld + k, k2), h3);
         }
+    }
+    for (; i < n; i++) {
+        g0 = _mm512_fmadd_ps(_mm512_set1_ps(r[i]), logreg__avx512_load(X + i * ld, k), g0);
+        if (k2) h0 = _mm512_fmadd_ps(_mm512_set1_ps(r[i]), logreg__avx512_load(X + i * ld + k, k2), h0);
+    }
+    logreg__avx512_store(acc, k, _mm512_add_ps(logreg__avx512_load(acc, k), _mm512_add_ps(_mm512_add_ps(g0, g1), _mm512_add_ps(g2, g3))));
+    if (k2) logreg__avx512_store(acc + k, k2, _mm512_add_ps(logreg__avx512_load(acc + k, k2), _mm512_add_ps(_mm512_add_ps(h0, h1), _mm512_add_ps(h2, h3))));
+}
+
+/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
+   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
+   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+                                       uintptr_t next) {
+    size_t i, j;
+    for (i = 0; i + 4 <= n; i += 4) {
+        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
+        const __m512 r0 = _mm512_set1_ps(r[i]), r1 = _mm512_set1_ps(r[i + 1]), r2 = _mm512_set1_ps(r[i + 2]), r3 = _mm512_set1_ps(r[i + 3]);
         for (j = 0; j < m; j += LOGREG__AVX512_W) {
-            __mmask16 t = logreg__avx512_mask(m - j);
-            __m512 g = _mm512_maskz_loadu_ps(t, acc + j);
-            for (k = 0; k < rows; k++) g = _mm512_fmadd_ps(rv[k], _mm512_maskz_loadu_ps(t, x[k] + j), g);
-            _mm512_mask_storeu_ps(acc + j, t, g);
+            size_t k = m - j; /* lanes in this vector */
+            __m512 g;
+            if (next) {
+                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
+                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            }
+            if (k >= LOGREG__AVX512_W) {
+                g = _mm512_fmadd_ps(r0, _mm512_loadu_ps(x0 + j), _mm512_loadu_ps(acc + j));
+                g = _mm512_fmadd_ps(r1, _mm512_loadu_ps(x1 + j), g);
+                g = _mm512_fmadd_ps(r2, _mm512_loadu_ps(x2 + j), g);
+                g = _mm512_fmadd_ps(r3, _mm512_loadu_ps(x3 + j), g);
+                _mm512_storeu_ps(acc + j, g);
+            } else {
+                g = _mm512_fmadd_ps(r0, logreg__avx512_load(x0 + j, k), logreg__avx512_load(acc + j, k));
+                g = _mm512_fmadd_ps(r1, logreg__avx512_load(x1 + j, k), g);
+                g = _mm512_fmadd_ps(r2, logreg__avx512_load(x2 + j, k), g);
+                g = _mm512_fmadd_ps(r3, logreg__avx512_load(x3 + j, k), g);
+                logreg__avx512_store(acc + j, k, g);
+            }
         }
+    }
+    for (; i < n; i++) {
+        const __m512 ri = _mm512_set1_ps(r[i]);
+        for (j = 0; j < m; j += LOGREG__AVX512_W) logreg__avx512_store(acc + j, m - j, _mm512_fmadd_ps(ri, logreg__avx512_load(X + i * ld + j, m - j), logreg__avx512_load(acc + j, m - j)));
     }
 }
 
 LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X, size_t n, size_t m,
                                                                 size_t ld, const float *r, float *acc) {
     LOGREG__FTZ_BEGIN
-    logreg__avx512_axpy_rows(X, n, m, ld, r, acc);
+    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, r, acc);
+    else logreg__avx512_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
 }
 
@@ -1026,7 +1121,8 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, s
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx512_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx512_loss_residual(z, y, sw, n, want_loss, s);
-    logreg__avx512_axpy_rows(X, n, m, ld, z, acc);
+    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc);
+    else logreg__avx512_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     LOGREG__FTZ_END
     return bad;
 }
@@ -1165,31 +1261,38 @@ static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
 }
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
-   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
-LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
-                                      float *z) {
-    size_t i, j, k, rows;
+   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
+   (Rows past n repeat row i; their sums are not stored.) */
+LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+    size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
-        const float *x[4];
-        float32x4_t acc[4][2], s;
+        const float *x0 = X + i * ld, *x1, *x2, *x3;
+        float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        float32x4_t s;
         rows = n - i < 4 ? n - i : 4;
-        for (k = 0; k < 4; k++) {
-            x[k] = X + (i + (k < rows ? k : 0)) * ld;
-            acc[k][0] = acc[k][1] = vdupq_n_f32(0.0f);
-        }
+        x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__NEON_W <= m; j += 2 * LOGREG__NEON_W) {
             float32x4_t w0 = vld1q_f32(w + j), w1 = vld1q_f32(w + j + LOGREG__NEON_W);
-            for (k = 0; k < 4; k++) {
-                acc[k][0] = vfmaq_f32(acc[k][0], vld1q_f32(x[k] + j), w0);
-                acc[k][1] = vfmaq_f32(acc[k][1], vld1q_f32(x[k] + j + LOGREG__NEON_W), w1);
-            }
+            a0 = vfmaq_f32(a0, vld1q_f32(x0 + j), w0), c0 = vfmaq_f32(c0, vld1q_f32(x0 + j + LOGREG__NEON_W), w1);
+            a1 = vfmaq_f32(a1, vld1q_f32(x1 + j), w0), c1 = vfmaq_f32(c1, vld1q_f32(x1 + j + LOGREG__NEON_W), w1);
+            a2 = vfmaq_f32(a2, vld1q_f32(x2 + j), w0), c2 = vfmaq_f32(c2, vld1q_f32(x2 + j + LOGREG__NEON_W), w1);
+            a3 = vfmaq_f32(a3, vld1q_f32(x3 + j), w0), c3 = vfmaq_f32(c3, vld1q_f32(x3 + j + LOGREG__NEON_W), w1);
         }
-        for (; j < m; j += LOGREG__NEON_W) {
+        for (; j + LOGREG__NEON_W <= m; j += LOGREG__NEON_W) {
+            float32x4_t w0 = vld1q_f32(w + j);
+            a0 = vfmaq_f32(a0, vld1q_f32(x0 + j), w0);
+            a1 = vfmaq_f32(a1, vld1q_f32(x1 + j), w0);
+            a2 = vfmaq_f32(a2, vld1q_f32(x2 + j), w0);
+            a3 = vfmaq_f32(a3, vld1q_f32(x3 + j), w0);
+        }
+        if (j < m) {
             float32x4_t w0 = logreg__neon_load(w + j, m - j);
-            for (k = 0; k < 4; k++) acc[k][0] = vfmaq_f32(acc[k][0], logreg__neon_load(x[k] + j, m - j), w0);
+            a0 = vfmaq_f32(a0, logreg__neon_load(x0 + j, m - j), w0);
+            a1 = vfmaq_f32(a1, logreg__neon_load(x1 + j, m - j), w0);
+            a2 = vfmaq_f32(a2, logreg__neon_load(x2 + j, m - j), w0);
+            a3 = vfmaq_f32(a3, logreg__neon_load(x3 + j, m - j), w0);
         }
-        s = logreg__neon_hsum4(vaddq_f32(acc[0][0], acc[0][1]), vaddq_f32(acc[1][0], acc[1][1]),
-                               vaddq_f32(acc[2][0], acc[2][1]), vaddq_f32(acc[3][0], acc[3][1]));
+        s = logreg__neon_hsum4(vaddq_f32(a0, c0), vaddq_f32(a1, c1), vaddq_f32(a2, c2), vaddq_f32(a3, c3));
         logreg__neon_store(z + i, rows, vaddq_f32(s, vdupq_n_f32(b)));
     }
 }
@@ -1210,30 +1313,72 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
     return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
-LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
-                                           float *acc) {
-    size_t i, j, k, rows;
-    for (i = 0; i < n; i += rows) {
-        const float *x[4];
-        float32x4_t rv[4];
-        rows = n - i < 4 ? n - i : 4;
-        for (k = 0; k < 4; k++) {
-            x[k] = X + (i + (k < rows ? k : 0)) * ld;
-            rv[k] = vdupq_n_f32(k < rows ? r[i + k] : 0.0f);
+/* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
+   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency. */
+LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc) {
+    float32x4_t g0 = vdupq_n_f32(0.0f), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
+    size_t i, k = m < LOGREG__NEON_W ? m : LOGREG__NEON_W, k2 = m - k; /* lanes in the first and second vector */
+    for (i = 0; i + 4 <= n; i += 4) {
+        const float *x = X + i * ld;
+        float32x4_t r0 = vdupq_n_f32(r[i]), r1 = vdupq_n_f32(r[i + 1]), r2 = vdupq_n_f32(r[i + 2]), r3 = vdupq_n_f32(r[i + 3]);
+        g0 = vfmaq_f32(g0, r0, logreg__neon_load(x, k)), g1 = vfmaq_f32(g1, r1, logreg__neon_load(x + ld, k));
+        g2 = vfmaq_f32(g2, r2, logreg__neon_load(x + 2 * ld, k)), g3 = vfmaq_f32(g3, r3, logreg__neon_load(x + 3 * ld, k));
+        if (k2) {
+            h0 = vfmaq_f32(h0, r0, logreg__neon_load(x + k, k2)), h1 = vfmaq_f32(h1, r1, logreg__neon_load(x + ld + k, k2));
+            h2 = vfmaq_f32(h2, r2, logreg__neon_load(x + 2 * ld + k, k2)), h3 = vfmaq_f32(h3, r3, logreg__neon_load(x + 3 * ld + k, k2));
         }
+    }
+    for (; i < n; i++) {
+        g0 = vfmaq_f32(g0, vdupq_n_f32(r[i]), logreg__neon_load(X + i * ld, k));
+        if (k2) h0 = vfmaq_f32(h0, vdupq_n_f32(r[i]), logreg__neon_load(X + i * ld + k, k2));
+    }
+    logreg__neon_store(acc, k, vaddq_f32(logreg__neon_load(acc, k), vaddq_f32(vaddq_f32(g0, g1), vaddq_f32(g2, g3))));
+    if (k2) logreg__neon_store(acc + k, k2, vaddq_f32(logreg__neon_load(acc + k, k2), vaddq_f32(vaddq_f32(h0, h1), vaddq_f32(h2, h3))));
+}
+
+/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
+   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
+   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+                                       uintptr_t next) {
+    size_t i, j;
+    for (i = 0; i + 4 <= n; i += 4) {
+        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
+        const float32x4_t r0 = vdupq_n_f32(r[i]), r1 = vdupq_n_f32(r[i + 1]), r2 = vdupq_n_f32(r[i + 2]), r3 = vdupq_n_f32(r[i + 3]);
         for (j = 0; j < m; j += LOGREG__NEON_W) {
-            float32x4_t g = logreg__neon_load(acc + j, m - j);
-            for (k = 0; k < rows; k++) g = vfmaq_f32(g, rv[k], logreg__neon_load(x[k] + j, m - j));
-            logreg__neon_store(acc + j, m - j, g);
+            size_t k = m - j; /* lanes in this vector */
+            float32x4_t g;
+            if (next) {
+                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
+                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            }
+            if (k >= LOGREG__NEON_W) {
+                g = vfmaq_f32(vld1q_f32(acc + j), r0, vld1q_f32(x0 + j));
+                g = vfmaq_f32(g, r1, vld1q_f32(x1 + j));
+                g = vfmaq_f32(g, r2, vld1q_f32(x2 + j));
+                g = vfmaq_f32(g, r3, vld1q_f32(x3 + j));
+                vst1q_f32(acc + j, g);
+            } else {
+                g = vfmaq_f32(logreg__neon_load(acc + j, k), r0, logreg__neon_load(x0 + j, k));
+                g = vfmaq_f32(g, r1, logreg__neon_load(x1 + j, k));
+                g = vfmaq_f32(g, r2, logreg__neon_load(x2 + j, k));
+                g = vfmaq_f32(g, r3, logreg__neon_load(x3 + j, k));
+                logreg__neon_store(acc + j, k, g);
+            }
         }
+    }
+    for (; i < n; i++) {
+        const float32x4_t ri = vdupq_n_f32(r[i]);
+        for (j = 0; j < m; j += LOGREG__NEON_W) logreg__neon_store(acc + j, m - j, vfmaq_f32(logreg__neon_load(acc + j, m - j), ri, logreg__neon_load(X + i * ld + j, m - j)));
     }
 }
 
 static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, size_t ld, const float *r,
                                          float *acc) {
     LOGREG__FTZ_BEGIN
-    logreg__neon_axpy_rows(X, n, m, ld, r, acc);
+    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, r, acc);
+    else logreg__neon_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
 }
 
@@ -1279,7 +1424,8 @@ static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__neon_dots(X, n, m, ld, w, b, z);
     bad = logreg__neon_loss_residual(z, y, sw, n, want_loss, s);
-    logreg__neon_axpy_rows(X, n, m, ld, z, acc);
+    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc);
+    else logreg__neon_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     LOGREG__FTZ_END
     return bad;
 }
@@ -1517,8 +1663,10 @@ static logreg_status logreg__flags_status(unsigned f) {
     return LOGREG_OK;
 }
 
+/* Rows per loss_grad block: about LOGREG_BLOCK_BYTES of X, a multiple of the 4 rows the
+   kernels take at a time. */
 static size_t logreg__block_rows(size_t m) {
-    size_t rows = LOGREG_BLOCK_BYTES / (m * sizeof(float));
+    size_t rows = LOGREG_BLOCK_BYTES / (m * sizeof(float)) / 4 * 4;
     if (rows < 4) rows = 4;
     return rows < LOGREG__BLOCK_MAX ? rows : LOGREG__BLOCK_MAX;
 }

@@ -100,33 +100,38 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, s
 }
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
-   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment. */
-LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
-                                    float *z) {
-    size_t i, j, k, rows;
+   same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
+   (Rows past n repeat row i; their sums are not stored.) */
+LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+    size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
-        const float *x[4];
-        __m256 acc[4][2];
+        const float *x0 = X + i * ld, *x1, *x2, *x3;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         __m128 s;
         rows = n - i < 4 ? n - i : 4;
-        for (k = 0; k < 4; k++) {
-            x[k] = X + (i + (k < rows ? k : 0)) * ld;
-            acc[k][0] = acc[k][1] = _mm256_setzero_ps();
-        }
+        x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__AVX2_W <= m; j += 2 * LOGREG__AVX2_W) {
             __m256 w0 = _mm256_loadu_ps(w + j), w1 = _mm256_loadu_ps(w + j + LOGREG__AVX2_W);
-            for (k = 0; k < 4; k++) {
-                acc[k][0] = _mm256_fmadd_ps(_mm256_loadu_ps(x[k] + j), w0, acc[k][0]);
-                acc[k][1] = _mm256_fmadd_ps(_mm256_loadu_ps(x[k] + j + LOGREG__AVX2_W), w1, acc[k][1]);
-            }
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j), w0, a0), c0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j + LOGREG__AVX2_W), w1, c0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j), w0, a1), c1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j + LOGREG__AVX2_W), w1, c1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j), w0, a2), c2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j + LOGREG__AVX2_W), w1, c2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x3 + j), w0, a3), c3 = _mm256_fmadd_ps(_mm256_loadu_ps(x3 + j + LOGREG__AVX2_W), w1, c3);
         }
-        for (; j < m; j += LOGREG__AVX2_W) {
+        for (; j + LOGREG__AVX2_W <= m; j += LOGREG__AVX2_W) {
+            __m256 w0 = _mm256_loadu_ps(w + j);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j), w0, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j), w0, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j), w0, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x3 + j), w0, a3);
+        }
+        if (j < m) {
             __m256 w0 = logreg__avx2_load(w + j, m - j);
-            for (k = 0; k < 4; k++)
-                acc[k][0] = _mm256_fmadd_ps(logreg__avx2_load(x[k] + j, m - j), w0, acc[k][0]);
+            a0 = _mm256_fmadd_ps(logreg__avx2_load(x0 + j, m - j), w0, a0);
+            a1 = _mm256_fmadd_ps(logreg__avx2_load(x1 + j, m - j), w0, a1);
+            a2 = _mm256_fmadd_ps(logreg__avx2_load(x2 + j, m - j), w0, a2);
+            a3 = _mm256_fmadd_ps(logreg__avx2_load(x3 + j, m - j), w0, a3);
         }
-        s = logreg__avx2_hsum4(_mm256_add_ps(acc[0][0], acc[0][1]), _mm256_add_ps(acc[1][0], acc[1][1]),
-                               _mm256_add_ps(acc[2][0], acc[2][1]), _mm256_add_ps(acc[3][0], acc[3][1]));
+        s = logreg__avx2_hsum4(_mm256_add_ps(a0, c0), _mm256_add_ps(a1, c1), _mm256_add_ps(a2, c2), _mm256_add_ps(a3, c3));
         _mm_maskstore_ps(z + i, _mm256_castsi256_si128(logreg__avx2_mask(rows)), _mm_add_ps(s, _mm_set1_ps(b)));
     }
 }
@@ -148,31 +153,72 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t
     return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. */
-LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r,
-                                         float *acc) {
-    size_t i, j, k, rows;
-    for (i = 0; i < n; i += rows) {
-        const float *x[4];
-        __m256 rv[4];
-        rows = n - i < 4 ? n - i : 4;
-        for (k = 0; k < 4; k++) {
-            x[k] = X + (i + (k < rows ? k : 0)) * ld;
-            rv[k] = _mm256_set1_ps(k < rows ? r[i + k] : 0.0f);
+/* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
+   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency. */
+LOGREG__AVX2 void logreg__avx2_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc) {
+    __m256 g0 = _mm256_setzero_ps(), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
+    size_t i, k = m < LOGREG__AVX2_W ? m : LOGREG__AVX2_W, k2 = m - k; /* lanes in the first and second vector */
+    for (i = 0; i + 4 <= n; i += 4) {
+        const float *x = X + i * ld;
+        __m256 r0 = _mm256_set1_ps(r[i]), r1 = _mm256_set1_ps(r[i + 1]), r2 = _mm256_set1_ps(r[i + 2]), r3 = _mm256_set1_ps(r[i + 3]);
+        g0 = _mm256_fmadd_ps(r0, logreg__avx2_load(x, k), g0), g1 = _mm256_fmadd_ps(r1, logreg__avx2_load(x + ld, k), g1);
+        g2 = _mm256_fmadd_ps(r2, logreg__avx2_load(x + 2 * ld, k), g2), g3 = _mm256_fmadd_ps(r3, logreg__avx2_load(x + 3 * ld, k), g3);
+        if (k2) {
+            h0 = _mm256_fmadd_ps(r0, logreg__avx2_load(x + k, k2), h0), h1 = _mm256_fmadd_ps(r1, logreg__avx2_load(x + ld + k, k2), h1);
+            h2 = _mm256_fmadd_ps(r2, logreg__avx2_load(x + 2 * ld + k, k2), h2), h3 = _mm256_fmadd_ps(r3, logreg__avx2_load(x + 3 * ld + k, k2), h3);
         }
+    }
+    for (; i < n; i++) {
+        g0 = _mm256_fmadd_ps(_mm256_set1_ps(r[i]), logreg__avx2_load(X + i * ld, k), g0);
+        if (k2) h0 = _mm256_fmadd_ps(_mm256_set1_ps(r[i]), logreg__avx2_load(X + i * ld + k, k2), h0);
+    }
+    logreg__avx2_store(acc, k, _mm256_add_ps(logreg__avx2_load(acc, k), _mm256_add_ps(_mm256_add_ps(g0, g1), _mm256_add_ps(g2, g3))));
+    if (k2) logreg__avx2_store(acc + k, k2, _mm256_add_ps(logreg__avx2_load(acc + k, k2), _mm256_add_ps(_mm256_add_ps(h0, h1), _mm256_add_ps(h2, h3))));
+}
+
+/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
+   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
+   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+                                       uintptr_t next) {
+    size_t i, j;
+    for (i = 0; i + 4 <= n; i += 4) {
+        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
+        const __m256 r0 = _mm256_set1_ps(r[i]), r1 = _mm256_set1_ps(r[i + 1]), r2 = _mm256_set1_ps(r[i + 2]), r3 = _mm256_set1_ps(r[i + 3]);
         for (j = 0; j < m; j += LOGREG__AVX2_W) {
-            __m256i t = logreg__avx2_mask(m - j);
-            __m256 g = _mm256_maskload_ps(acc + j, t);
-            for (k = 0; k < rows; k++) g = _mm256_fmadd_ps(rv[k], _mm256_maskload_ps(x[k] + j, t), g);
-            _mm256_maskstore_ps(acc + j, t, g);
+            size_t k = m - j; /* lanes in this vector */
+            __m256 g;
+            if (next) {
+                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
+                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            }
+            if (k >= LOGREG__AVX2_W) {
+                g = _mm256_fmadd_ps(r0, _mm256_loadu_ps(x0 + j), _mm256_loadu_ps(acc + j));
+                g = _mm256_fmadd_ps(r1, _mm256_loadu_ps(x1 + j), g);
+                g = _mm256_fmadd_ps(r2, _mm256_loadu_ps(x2 + j), g);
+                g = _mm256_fmadd_ps(r3, _mm256_loadu_ps(x3 + j), g);
+                _mm256_storeu_ps(acc + j, g);
+            } else {
+                g = _mm256_fmadd_ps(r0, logreg__avx2_load(x0 + j, k), logreg__avx2_load(acc + j, k));
+                g = _mm256_fmadd_ps(r1, logreg__avx2_load(x1 + j, k), g);
+                g = _mm256_fmadd_ps(r2, logreg__avx2_load(x2 + j, k), g);
+                g = _mm256_fmadd_ps(r3, logreg__avx2_load(x3 + j, k), g);
+                logreg__avx2_store(acc + j, k, g);
+            }
         }
+    }
+    for (; i < n; i++) {
+        const __m256 ri = _mm256_set1_ps(r[i]);
+        for (j = 0; j < m; j += LOGREG__AVX2_W) logreg__avx2_store(acc + j, m - j, _mm256_fmadd_ps(ri, logreg__avx2_load(X + i * ld + j, m - j), logreg__avx2_load(acc + j, m - j)));
     }
 }
 
 LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, size_t n, size_t m, size_t ld,
                                                             const float *r, float *acc) {
     LOGREG__FTZ_BEGIN
-    logreg__avx2_axpy_rows(X, n, m, ld, r, acc);
+    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, r, acc);
+    else logreg__avx2_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
 }
 
@@ -219,7 +265,8 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx2_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx2_loss_residual(z, y, sw, n, want_loss, s);
-    logreg__avx2_axpy_rows(X, n, m, ld, z, acc);
+    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, z, acc);
+    else logreg__avx2_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     LOGREG__FTZ_END
     return bad;
 }

@@ -52,7 +52,9 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define LOGREG__INLINE static inline __attribute__((always_inline))
 #define LOGREG__UNUSED __attribute__((unused))
+#define LOGREG__PREFETCH_L2(p) __builtin_prefetch((p), 0, 2)
 #else
+#define LOGREG__PREFETCH_L2(p) ((void)(p))
 #define LOGREG__INLINE static inline
 #define LOGREG__UNUSED
 #endif
@@ -61,7 +63,7 @@
    gradient), so it should stay in L1/L2 in between. LOGREG__BLOCK_MAX bounds the stack
    buffer for the block's z. */
 #ifndef LOGREG_BLOCK_BYTES
-#define LOGREG_BLOCK_BYTES (48 * 1024)
+#define LOGREG_BLOCK_BYTES (24 * 1024)
 #endif
 #define LOGREG__BLOCK_MAX 256
 /* Float partial gradient sums are moved into double after at most this many rows, which keeps

@@ -28,7 +28,7 @@
      LOGREG_ASSERT(x)        internal invariants only, never input checks (default: assert)
      LOGREG_NO_SIMD          build the scalar path only
      LOGREG_NO_AVX512        leave out the AVX-512 path
-     LOGREG_BLOCK_BYTES      bytes of X per loss_grad block, read twice   (default: 48 KiB)
+     LOGREG_BLOCK_BYTES      bytes of X per loss_grad block, read twice   (default: 24 KiB)
 
    RUN-TIME OPTIONS
      LOGREG_ISA=scalar|avx2|avx512|neon   environment: the path chosen at the first call.
