@@ -28,6 +28,7 @@
      LOGREG_ASSERT(x)        internal invariants only, never input checks (default: assert)
      LOGREG_NO_SIMD          build the scalar path only
      LOGREG_NO_AVX512        leave out the AVX-512 path
+     LOGREG_NO_STDIO         leave out logreg_model_save/_load (the _mem variants stay)
      LOGREG_BLOCK_BYTES      bytes of X per loss_grad block, read twice   (default: 24 KiB)
 
    RUN-TIME OPTIONS
@@ -45,28 +46,38 @@
        seed           0 is a seed like any other (SGD shuffling)
        sample_weight  NULL = all ones
        progress       NULL = none; called once per iteration, nonzero return stops cleanly
+     L-BFGS keeps n/10 curvature pairs (10 to 100, at most 64 MiB) and starts from the diagonal
+     of the Hessian at z = 0, so unscaled features converge like standardized ones.
 
    STATUS CODES (every call that can fail returns one; there is no global error state)
      LOGREG_OK, LOGREG_ERR_ARG (NULL data, m == 0, ld < m, n*ld*4 overflows size_t, n == 0 for
      loss_grad/train, a negative option or weight, all weights zero), LOGREG_ERR_NONFINITE
      (NaN/Inf in X, y, weights, w, b or options, or a result that overflows float),
      LOGREG_ERR_LABEL (label outside [0, 1]), LOGREG_ERR_NOMEM, LOGREG_ERR_DIVERGED (w, b hold
-     the last finite iterate), LOGREG_ERR_UNSUPPORTED. A rejected call changes no output of
-     loss_grad, grad_accumulate or train; residual and predict_proba may have written r, p.
+     the last finite iterate), LOGREG_ERR_UNSUPPORTED, and for model files LOGREG_ERR_IO,
+     LOGREG_ERR_FORMAT (bad magic, size, checksum), LOGREG_ERR_VERSION. A rejected call changes
+     no output of loss_grad, grad_accumulate, train or the model loaders; residual and
+     predict_proba may have written r, p.
 
    ACCURACY, on every path, tested against double precision
      logreg_sigmoid: NaN -> NaN, -Inf -> 0, +Inf -> 1, outputs in [0, 1], at most 4 ULP
        relative error where sigmoid(z) >= FLT_MIN (absolute error <= FLT_MIN below), checked
-       over all 2^32 floats.
+       over all 2^32 floats. Measured maxima: scalar 0.50, avx2 1.48, avx512 1.50, neon 1.48 ULP.
      logreg_loss_grad: loss and gradient within 1e-5 relative (of max|grad|) of a double
        computation for up to 10^7 rows: sums run in float over at most 256 rows, then in double.
-       The loss is computed from z as ln(1+e^-|z|) + max(z,0) - y z, never from a rounded sigmoid.
+       The loss is computed from z as ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y), never from a
+       rounded sigmoid; the residual as s - y or (1-y) - s with s = sigmoid(-|z|), so neither
+       cancels when sigmoid(z) is close to y. The SIMD kernels run with flush-to-zero (MXCSR
+       FTZ/DAZ, FPCR.FZ; the caller's setting is restored), so values below FLT_MIN count as
+       0 and no input is slowed by denormals; where a large |z| comes from many cancelling
+       terms, the float rounding of w.x itself bounds the accuracy.
      Results of one path do not depend on the alignment of the caller's pointers.
 
    THREADS
      The path is chosen once, on the first call, safely when threads race to it. Calls share no
-     other state. The library starts no threads, prints nothing, and allocates only O(m)
-     workspace per call, through LOGREG_MALLOC.
+     other state. The library starts no threads and prints nothing. Memory comes only through
+     LOGREG_MALLOC: O(m) workspace per kernel call, O(m) state in logreg_train (plus one batch
+     of rows for SGD), n floats of 0/1 labels in logreg_train_ovr, the model in the loaders.
 
    Do not compile the LOGREG_IMPLEMENTATION file with -ffast-math: the kernels rely on IEEE
    NaN and infinity behaviour for their input checks.
