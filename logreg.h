@@ -253,9 +253,15 @@ LOGREG_API logreg_status logreg_model_predict(const logreg_model *model, const f
    Trains K binary models on the same X: model c separates class c (cls[i] == c) from the rest,
    with the options, sample weights included, of logreg_train. W (K*m, model c at W + c*m) and
    B (K) hold the starting points on entry and the models on return; reports (K) may be NULL.
-   Allocates n floats for the 0/1 labels of one class. On an error, models before the failing
-   class are trained and the rest keep their starting points. The progress callback is called
-   for every class in turn; iter restarts at 1 with each class. */
+   With L-BFGS (the default) the K models train together: one pass over X per iteration gives
+   all K gradients (each block of rows is read from memory once and from cache for every
+   model), each model keeps its own curvature estimates, the line search is shared, and all
+   stop when every model's max|grad| <= tol. The progress callback then sees the sum of the K
+   objectives; each report gets its model's own loss and max|grad| and the shared iteration
+   count. With GD or SGD the models train one after the other (the callback is called for each
+   in turn, iter restarting at 1), and on an error the models before the failing class are
+   trained and the rest keep their starting points. Allocates O(K m) state (L-BFGS) or n floats
+   of 0/1 labels (GD, SGD). */
 LOGREG_API logreg_status logreg_train_ovr(const float *X, size_t n, size_t m, size_t ld,
                                           const int *cls, size_t K, const logreg_options *opt,
                                           float *W, float *B, logreg_report *reports);
@@ -1682,45 +1688,61 @@ static size_t logreg__block_rows(size_t m) {
     return rows < LOGREG__BLOCK_MAX ? rows : LOGREG__BLOCK_MAX;
 }
 
-/* The unnormalized sums of one pass: g[j] = Σ sw_i r_i x_ij (double), s = {Σ sw BCE, Σ sw r,
-   Σ sw}. acc is m floats of scratch. Shapes and w, b are already checked. */
-static logreg_status logreg__sums(const logreg__kernels *k, const float *X, size_t n, size_t m,
-                                  size_t ld, const float *y, const float *sw, const float *w,
-                                  float b, int want_loss, double *g, float *acc, double s[3]) {
-    size_t rows = logreg__block_rows(m), since = 0, i, j, nb;
+/* The labels of a pass: y (n floats) for one model, or class indices cls (n ints in [0, K))
+   for K one-vs-rest models, whose 0/1 labels are made block by block in lab (K blocks of
+   LOGREG__BLOCK_MAX floats). */
+typedef struct logreg__labels {
+    const float *y;
+    const int *cls;
+    size_t K;
+    float *lab;
+} logreg__labels;
+
+/* Mean loss and gradient of K models, in double, in one pass over X: each block of rows comes
+   from memory once and from cache for every model. Model c has weights W + c*m and bias B[c];
+   its gradient goes to g + c*(m+1) (m weights, then the bias), its mean loss to loss[c] (not
+   computed when loss is NULL). acc is K*m floats of scratch. Shapes, W and B are checked. */
+static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n, size_t m,
+                                         size_t ld, const logreg__labels *L, const float *sw,
+                                         const float *W, const float *B, double *loss, double *g,
+                                         float *acc) {
+    size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
+    double wsum = 0.0, inv;
     unsigned bad = 0;
-    s[0] = s[1] = s[2] = 0.0;
-    for (j = 0; j < m; j++) g[j] = 0.0, acc[j] = 0.0f;
+    memset(g, 0, K * d * sizeof(double));
+    memset(acc, 0, K * m * sizeof(float));
+    if (loss) memset(loss, 0, K * sizeof(double));
     for (i = 0; i < n; i += nb) {
         nb = n - i < rows ? n - i : rows;
-        bad |= k->loss_grad(X + i * ld, nb, m, ld, y + i, sw ? sw + i : NULL, w, b, want_loss, acc, s);
+        if (L->cls)
+            for (c = 0; c < K; c++)
+                for (r = 0; r < nb; r++) L->lab[c * LOGREG__BLOCK_MAX + r] = (size_t)L->cls[i + r] == c ? 1.0f : 0.0f;
+        for (c = 0; c < K; c++) {
+            double s[3] = {0.0, 0.0, 0.0};
+            bad |= k->loss_grad(X + i * ld, nb, m, ld, L->cls ? L->lab + c * LOGREG__BLOCK_MAX : L->y + i,
+                                sw ? sw + i : NULL, W + c * m, B[c], loss != NULL, acc + c * m, s);
+            if (loss) loss[c] += s[0];
+            g[c * d + m] += s[1];
+            if (c == 0) wsum += s[2];
+        }
         since += nb;
         if (since >= LOGREG__FLUSH_ROWS || i + nb == n) {
-            for (j = 0; j < m; j++) g[j] += acc[j], acc[j] = 0.0f;
+            for (c = 0; c < K; c++)
+                for (j = 0; j < m; j++) g[c * d + j] += acc[c * m + j], acc[c * m + j] = 0.0f;
             since = 0;
         }
     }
-    return logreg__flags_status(bad);
-}
-
-/* Mean loss and gradient in double: what logreg_loss_grad returns before rounding, and what
-   the trainer works with. */
-static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n,
-                                         size_t m, size_t ld, const float *y, const float *sw,
-                                         const float *w, float b, double *loss, double *gw,
-                                         double *gb, float *acc) {
-    double s[3], inv;
-    size_t j;
-    logreg_status st = logreg__sums(k, X, n, m, ld, y, sw, w, b, loss != NULL, gw, acc, s);
-    if (st != LOGREG_OK) return st;
-    if (!(s[2] > 0.0)) return LOGREG_ERR_ARG; /* every sample weight is zero */
-    inv = 1.0 / s[2];
-    for (j = 0; j < m; j++) gw[j] *= inv;
-    *gb = s[1] * inv;
-    if (loss) *loss = s[0] * inv;
-    for (j = 0; j < m; j++)
-        if (!logreg__finite((float)gw[j])) return LOGREG_ERR_NONFINITE;
-    if (!logreg__finite((float)*gb) || (loss && !logreg__finite_d(*loss))) return LOGREG_ERR_NONFINITE;
+    if (bad) return logreg__flags_status(bad);
+    if (!(wsum > 0.0)) return LOGREG_ERR_ARG; /* every sample weight is zero */
+    inv = 1.0 / wsum;
+    for (j = 0; j < K * d; j++) {
+        g[j] *= inv;
+        if (!logreg__finite((float)g[j])) return LOGREG_ERR_NONFINITE;
+    }
+    for (c = 0; loss && c < K; c++) {
+        loss[c] *= inv;
+        if (!logreg__finite_d(loss[c])) return LOGREG_ERR_NONFINITE;
+    }
     return LOGREG_OK;
 }
 
@@ -1774,21 +1796,23 @@ LOGREG_API logreg_status logreg_loss_grad(const float *X, size_t n, size_t m, si
                                           const float *y, const float *sw, const float *w, float b,
                                           double *loss, float *grad_w, float *grad_b) {
     logreg_status st = logreg__check_shape(X, n, m, ld);
-    double *gw, gb, l;
+    logreg__labels L;
+    double *g, l;
     size_t j;
     if (st != LOGREG_OK) return st;
     if (n == 0 || !y || !w || !grad_w || !grad_b) return LOGREG_ERR_ARG;
     if (!logreg__all_finite(w, m) || !logreg__finite(b)) return LOGREG_ERR_NONFINITE;
-    gw = (double *)LOGREG_MALLOC(m * (sizeof(double) + sizeof(float)));
-    if (!gw) return LOGREG_ERR_NOMEM;
-    st = logreg__loss_grad_d(logreg__kernels_now(), X, n, m, ld, y, sw, w, b, loss ? &l : NULL,
-                             gw, &gb, (float *)(gw + m));
+    g = (double *)LOGREG_MALLOC((m + 1) * sizeof(double) + m * sizeof(float));
+    if (!g) return LOGREG_ERR_NOMEM;
+    L.y = y, L.cls = NULL, L.K = 1, L.lab = NULL;
+    st = logreg__loss_grad_d(logreg__kernels_now(), X, n, m, ld, &L, sw, w, &b, loss ? &l : NULL, g,
+                             (float *)(g + m + 1));
     if (st == LOGREG_OK) {
-        for (j = 0; j < m; j++) grad_w[j] = (float)gw[j];
-        *grad_b = (float)gb;
+        for (j = 0; j < m; j++) grad_w[j] = (float)g[j];
+        *grad_b = (float)g[m];
         if (loss) *loss = l;
     }
-    LOGREG_FREE(gw);
+    LOGREG_FREE(g);
     return st;
 }
 
@@ -1845,14 +1869,17 @@ static double logreg__now(void) { return (double)clock() / CLOCKS_PER_SEC; }
 #define LOGREG__LBFGS_PAIRS_MAX 100
 #define LOGREG__LBFGS_BYTES (64u << 20)
 
-/* One training run: the problem, the resolved options, and O(m) buffers. */
+/* One training run: the problem, the resolved options, and O(m) buffers. K models (one, or
+   one-vs-rest trained together) share X; the point is K blocks of (w, b), d = K (m+1) values. */
 typedef struct logreg__run {
     const logreg__kernels *k;
-    const float *X, *y, *sw;
-    size_t n, m, ld;
+    const float *X, *sw;
+    logreg__labels L;
+    size_t n, m, ld, d;
     logreg_options o;   /* resolved: no zero defaults left */
     double l2, t0;
-    float *wf, *acc;    /* the float point handed to the kernels; kernel scratch */
+    double *loss;       /* K: each model's objective at the last evaluated point */
+    float *wf, *bf, *acc; /* the float point handed to the kernels (K m, K); kernel scratch (K m) */
     logreg_report rep;
 } logreg__run;
 
@@ -1875,15 +1902,16 @@ static logreg_status logreg__resolve(const logreg_options *in, size_t n, logreg_
     return LOGREG_OK;
 }
 
-/* Everything the trainer reads, checked before any step. In the same pass over X, when sq is
-   not NULL: sq[j] = the (weighted) mean of x_ij^2, for the L-BFGS preconditioner. */
+/* Everything the trainer reads, checked before any step (y NULL: class indices, checked by the
+   caller). In the same pass over X, when sq is not NULL: sq[j] = the (weighted) mean of
+   x_ij^2, for the L-BFGS preconditioner. */
 static logreg_status logreg__check_data(const float *X, size_t n, size_t m, size_t ld,
                                         const float *y, const float *sw, double *sq) {
     unsigned bad = 0;
     uint32_t nonfinite = 0;
     double wsum = 0.0;
     size_t i, j;
-    for (i = 0; i < n; i++) bad |= logreg__label_flags(y[i]);
+    for (i = 0; y && i < n; i++) bad |= logreg__label_flags(y[i]);
     if (sw)
         for (i = 0; i < n; i++) bad |= logreg__weight_flags(sw[i]), wsum += sw[i];
     if (bad) return logreg__flags_status(bad);
@@ -1918,35 +1946,41 @@ static double logreg__dotd(const double *a, const double *b, size_t d) {
     return s;
 }
 
-/* J and ∇J at theta = (w, b) (m+1 values, bias last) over rows [0, n) of X: the regularized
-   objective for the trainer. */
+/* J and ∇J at theta over rows [0, n) of X: the regularized objective for the trainer, summed
+   over the K models (t->loss gets each one's). */
 static logreg_status logreg__eval(logreg__run *t, const float *X, size_t n, size_t ld,
-                                  const float *y, const float *sw, const double *theta, double *J,
+                                  const logreg__labels *L, const float *sw, const double *theta, double *J,
                                   double *g) {
-    size_t j, m = t->m;
-    double reg = 0.0;
+    size_t j, c, m = t->m, K = L->K;
     logreg_status st;
-    for (j = 0; j < m; j++) t->wf[j] = (float)theta[j];
-    st = logreg__loss_grad_d(t->k, X, n, m, ld, y, sw, t->wf, (float)theta[m], J, g, g + m, t->acc);
-    if (st != LOGREG_OK) return st;
-    if (t->l2 > 0.0) {
-        for (j = 0; j < m; j++) reg += theta[j] * theta[j], g[j] += t->l2 * theta[j];
-        if (J) *J += 0.5 * t->l2 * reg;
+    for (c = 0; c < K; c++) {
+        for (j = 0; j < m; j++) t->wf[c * m + j] = (float)theta[c * (m + 1) + j];
+        t->bf[c] = (float)theta[c * (m + 1) + m];
     }
-    if ((J && !logreg__finite_d(*J)) || !logreg__finite_d(logreg__norm_inf(g, m + 1)))
+    st = logreg__loss_grad_d(t->k, X, n, m, ld, L, sw, t->wf, t->bf, J ? t->loss : NULL, g, t->acc);
+    if (st != LOGREG_OK) return st;
+    for (c = 0; c < K; c++) {
+        const double *w = theta + c * (m + 1);
+        double reg = 0.0;
+        for (j = 0; t->l2 > 0.0 && j < m; j++) reg += w[j] * w[j], g[c * (m + 1) + j] += t->l2 * w[j];
+        if (J) t->loss[c] += 0.5 * t->l2 * reg;
+    }
+    if (J)
+        for (*J = 0.0, c = 0; c < K; c++) *J += t->loss[c];
+    if ((J && !logreg__finite_d(*J)) || !logreg__finite_d(logreg__norm_inf(g, K * (m + 1))))
         return LOGREG_ERR_NONFINITE;
     return LOGREG_OK;
 }
 
 static logreg_status logreg__eval_all(logreg__run *t, const double *theta, double *J, double *g) {
-    return logreg__eval(t, t->X, t->n, t->ld, t->y, t->sw, theta, J, g);
+    return logreg__eval(t, t->X, t->n, t->ld, &t->L, t->sw, theta, J, g);
 }
 
 /* Records the state after iteration `iter` for the report. */
 static void logreg__record(logreg__run *t, size_t iter, double J, const double *g) {
     t->rep.iterations = iter;
     t->rep.loss = J;
-    t->rep.grad_norm = logreg__norm_inf(g, t->m + 1);
+    t->rep.grad_norm = logreg__norm_inf(g, t->d);
     t->rep.seconds = logreg__now() - t->t0;
 }
 
@@ -1979,7 +2013,7 @@ static int logreg__should_stop(logreg__run *t, size_t iter) {
 
 /* Full-batch gradient descent, exactly the seeds' update: θ ← θ − α∇J (∇J includes λw). */
 static logreg_status logreg__gd(logreg__run *t, double *theta, double *buf) {
-    size_t d = t->m + 1, j, it = 0;
+    size_t d = t->d, j, it = 0;
     double *g = buf, *next = buf + d, *gn = buf + 2 * d, J;
     double alpha = t->o.learning_rate;
     logreg_status st = logreg__eval_all(t, theta, &J, g);
@@ -2035,10 +2069,12 @@ static uint64_t logreg__perm_at(const logreg__perm *p, uint64_t i) {
    α/√(1+epoch) with each batch's weighted mean gradient. After each epoch one full pass gives
    J and ∇J for the report, the callback and the stopping test. */
 static logreg_status logreg__sgd(logreg__run *t, double *theta, double *buf, float *batch) {
-    size_t d = t->m + 1, m = t->m, bs = t->o.batch_size, it = 0, i, j, k, nb;
+    size_t d = t->d, m = t->m, bs = t->o.batch_size, it = 0, i, j, k, nb;
     double *g = buf, *start = buf + d, J;
     float *Xb = batch, *yb = batch + bs * m, *swb = yb + bs;
+    logreg__labels Lb;
     logreg__perm perm;
+    Lb.y = yb, Lb.cls = NULL, Lb.K = 1, Lb.lab = NULL;
     logreg_status st = logreg__eval_all(t, theta, &J, g);
     if (st != LOGREG_OK) return st;
     logreg__record(t, 0, J, g);
@@ -2051,10 +2087,10 @@ static logreg_status logreg__sgd(logreg__run *t, double *theta, double *buf, flo
             for (k = 0; k < nb; k++) {
                 size_t row = (size_t)logreg__perm_at(&perm, i + k);
                 memcpy(Xb + k * m, t->X + row * t->ld, m * sizeof(float));
-                yb[k] = t->y[row];
+                yb[k] = t->L.y[row];
                 swb[k] = t->sw ? t->sw[row] : 1.0f;
             }
-            st = logreg__eval(t, Xb, nb, m, yb, t->sw ? swb : NULL, theta, NULL, g);
+            st = logreg__eval(t, Xb, nb, m, &Lb, t->sw ? swb : NULL, theta, NULL, g);
             if (st == LOGREG_ERR_ARG) continue; /* every weight in this batch is zero */
             if (st != LOGREG_OK) break;
             for (j = 0; j < d; j++) theta[j] = logreg__round_f(theta[j] - alpha * g[j]);
@@ -2078,7 +2114,7 @@ static int logreg__line_search(logreg__run *t, const double *theta, double J0, d
                                const double *dir, double alpha, double *next, double *gnext,
                                double *Jnext, double *keep, double *gkeep) {
     const double c1 = 1e-4, c2 = 0.9;
-    size_t d = t->m + 1, j;
+    size_t d = t->d, j;
     double lo = 0.0, dlo = dphi0, hi = 0.0, dhi = 0.0, Jkeep = J0;
     int have_hi = 0, hi_finite = 0, have_keep = 0, tries;
     for (tries = 0; tries < 40; tries++) {
@@ -2130,18 +2166,18 @@ static int logreg__line_search(logreg__run *t, const double *theta, double J0, d
    initial inverse Hessian is gamma diag(dinv), dinv = 1/(λ + E[x_j^2]/4) (1/(1/4) for the
    bias), the diagonal of the Hessian at z = 0. That is L-BFGS on standardized features, with
    the objective itself unchanged. dinv arrives in buf[0..d) holding E[x_j^2]. */
-static size_t logreg__lbfgs_pairs(size_t n, size_t m) {
-    size_t p = n / 10, cap = LOGREG__LBFGS_BYTES / (2 * sizeof(double) * (m + 2));
+static size_t logreg__lbfgs_pairs(size_t n, size_t d) {
+    size_t p = n / 10, cap = LOGREG__LBFGS_BYTES / (2 * sizeof(double) * (d + 1));
     if (p > cap) p = cap;
     if (p > LOGREG__LBFGS_PAIRS_MAX) p = LOGREG__LBFGS_PAIRS_MAX;
     return p < LOGREG__LBFGS_PAIRS_MIN ? LOGREG__LBFGS_PAIRS_MIN : p;
 }
 
 static logreg_status logreg__lbfgs(logreg__run *t, double *theta, double *buf) {
-    size_t d = t->m + 1, it = 0, j, used = 0, newest = 0;
-    const size_t P = logreg__lbfgs_pairs(t->n, t->m);
+    size_t d = t->d, it = 0, j, c, used = 0, newest = 0, K = t->L.K, d1 = t->m + 1;
+    const size_t P = logreg__lbfgs_pairs(t->n, t->d);
     double *dinv = buf, *g = dinv + d, *dir = g + d, *next = dir + d, *gn = next + d, *keep = gn + d;
-    double *gkeep = keep + d, *S = gkeep + d, *Y = S + P * d, *rho = Y + P * d, *al = rho + P;
+    double *gkeep = keep + d, *S = gkeep + d, *Y = S + P * d, *rho = Y + P * d, *al = rho + P * K;
     double J, Jn;
     logreg_status st = logreg__eval_all(t, theta, &J, g);
     if (st != LOGREG_OK) return st;
@@ -2150,27 +2186,35 @@ static logreg_status logreg__lbfgs(logreg__run *t, double *theta, double *buf) {
         dinv[j] = h > 0.0 ? 1.0 / h : 1.0; /* a zero column without l2: any scale will do */
     }
     dinv[t->m] = 4.0;
+    for (j = d1; j < d; j++) dinv[j] = dinv[j % d1]; /* the same for every model */
     logreg__record(t, 0, J, g);
     while (!logreg__should_stop(t, it)) {
-        double dphi0, alpha = 1.0, gamma = 1.0;
+        double dphi0, alpha = 1.0;
         size_t p, q;
-        /* two-loop recursion: dir = -H g */
+        /* two-loop recursion, dir = -H g, with H block-diagonal: each of the K models has its
+           own curvature (rho, gamma) over the shared pairs, the line search is shared */
         for (j = 0; j < d; j++) dir[j] = -g[j];
         for (q = 0; q < used; q++) {
             p = (newest + P - q) % P;
-            al[p] = rho[p] * logreg__dotd(S + p * d, dir, d);
-            for (j = 0; j < d; j++) dir[j] -= al[p] * Y[p * d + j];
+            for (c = 0; c < K; c++) {
+                double a = al[p * K + c] = rho[p * K + c] * logreg__dotd(S + p * d + c * d1, dir + c * d1, d1);
+                for (j = c * d1; j < (c + 1) * d1; j++) dir[j] -= a * Y[p * d + j];
+            }
         }
-        if (used) {
-            double yhy = 0.0;
-            for (j = 0; j < d; j++) yhy += Y[newest * d + j] * dinv[j] * Y[newest * d + j];
-            gamma = logreg__dotd(S + newest * d, Y + newest * d, d) / yhy;
+        for (c = 0; c < K; c++) {
+            double gamma = 1.0, yhy = 0.0;
+            if (used && rho[newest * K + c] > 0.0) {
+                for (j = c * d1; j < (c + 1) * d1; j++) yhy += Y[newest * d + j] * dinv[j] * Y[newest * d + j];
+                gamma = 1.0 / (rho[newest * K + c] * yhy);
+            }
+            for (j = c * d1; j < (c + 1) * d1; j++) dir[j] *= gamma * dinv[j];
         }
-        for (j = 0; j < d; j++) dir[j] *= gamma * dinv[j];
         for (q = used; q-- > 0;) {
             p = (newest + P - q) % P;
-            double beta = rho[p] * logreg__dotd(Y + p * d, dir, d);
-            for (j = 0; j < d; j++) dir[j] += S[p * d + j] * (al[p] - beta);
+            for (c = 0; c < K; c++) {
+                double beta = rho[p * K + c] * logreg__dotd(Y + p * d + c * d1, dir + c * d1, d1);
+                for (j = c * d1; j < (c + 1) * d1; j++) dir[j] += S[p * d + j] * (al[p * K + c] - beta);
+            }
         }
         dphi0 = logreg__dotd(g, dir, d);
         if (!(dphi0 < 0.0)) { /* not a descent direction: forget the curvature pairs */
@@ -2186,13 +2230,18 @@ static logreg_status logreg__lbfgs(logreg__run *t, double *theta, double *buf) {
             t->rep.stop = LOGREG_STOP_STALLED;
             break;
         }
-        /* new pair s = next - theta, y = gn - g; kept only with positive curvature */
+        /* new pair s = next - theta, y = gn - g; each model uses it only with positive curvature */
         p = (newest + 1) % P;
         for (j = 0; j < d; j++) S[p * d + j] = next[j] - theta[j], Y[p * d + j] = gn[j] - g[j];
         {
-            double sy = logreg__dotd(S + p * d, Y + p * d, d);
-            if (sy > 1e-12 * logreg__dotd(Y + p * d, Y + p * d, d) && sy > 0.0) {
-                rho[p] = 1.0 / sy;
+            int any = 0;
+            for (c = 0; c < K; c++) {
+                double sy = logreg__dotd(S + p * d + c * d1, Y + p * d + c * d1, d1);
+                int ok = sy > 0.0 && sy > 1e-12 * logreg__dotd(Y + p * d + c * d1, Y + p * d + c * d1, d1);
+                rho[p * K + c] = ok ? 1.0 / sy : 0.0;
+                any |= ok;
+            }
+            if (any) {
                 newest = p;
                 used = used < P ? used + 1 : P;
             }
@@ -2205,61 +2254,87 @@ static logreg_status logreg__lbfgs(logreg__run *t, double *theta, double *buf) {
     return LOGREG_OK;
 }
 
-LOGREG_API logreg_status logreg_train(const float *X, size_t n, size_t m, size_t ld, const float *y,
-                                      const logreg_options *opt, float *w, float *b,
-                                      logreg_report *report) {
+/* Trains K models on X: one on labels y (K == 1), or K one-vs-rest models on class indices cls
+   (L-BFGS only), all together, one pass over X per iteration. W (K m) and B (K) hold the
+   starting points and get the results; reports (K) may be NULL. */
+static logreg_status logreg__train(const float *X, size_t n, size_t m, size_t ld, const float *y, const int *cls,
+                                   size_t K, const logreg_options *opt, float *W, float *B,
+                                   logreg_report *reports) {
     logreg__run t;
-    size_t d = m + 1, nd, nf, j;
+    size_t d = K * (m + 1), nd, nf, j, c;
     double *theta, *buf;
-    logreg_status st = logreg__check_shape(X, n, m, ld);
-    if (st != LOGREG_OK) return st;
-    if (n == 0 || !y || !w || !b) return LOGREG_ERR_ARG;
+    logreg_status st;
     memset(&t, 0, sizeof t);
     st = logreg__resolve(opt, n, &t.o);
     if (st != LOGREG_OK) return st;
-    if (!logreg__all_finite(w, m) || !logreg__finite(*b)) return LOGREG_ERR_NONFINITE;
+    if (!logreg__all_finite(W, K * m) || !logreg__all_finite(B, K)) return LOGREG_ERR_NONFINITE;
 
     t.k = logreg__kernels_now();
-    t.X = X, t.y = y, t.sw = t.o.sample_weight;
-    t.n = n, t.m = m, t.ld = ld;
+    t.X = X, t.sw = t.o.sample_weight;
+    t.L.y = y, t.L.cls = cls, t.L.K = K;
+    t.n = n, t.m = m, t.ld = ld, t.d = d;
     t.l2 = t.o.l2;
     t.t0 = logreg__now();
     t.rep.stop = LOGREG_STOP_MAX_ITER;
 
-    /* doubles: theta + the solver's vectors; floats: wf, acc (+ one SGD batch) */
-    nd = d + (t.o.solver == LOGREG_SOLVER_LBFGS ? 7 * d + 2 * logreg__lbfgs_pairs(n, m) * (d + 1) : 3 * d);
-    nf = 2 * m + (t.o.solver == LOGREG_SOLVER_SGD ? t.o.batch_size * (m + 2) : 0);
+    /* doubles: theta, the K losses, the solver's vectors; floats: W, B and scratch for the
+       kernels, the 0/1 labels of one block for one-vs-rest, one SGD batch */
+    nd = d + K + (t.o.solver == LOGREG_SOLVER_LBFGS ? 7 * d + 2 * logreg__lbfgs_pairs(n, d) * (d + K) : 3 * d);
+    nf = 2 * K * m + K + (cls ? K * LOGREG__BLOCK_MAX : 0) + (t.o.solver == LOGREG_SOLVER_SGD ? t.o.batch_size * (m + 2) : 0);
     if (nf > (SIZE_MAX - nd * sizeof(double)) / sizeof(float)) return LOGREG_ERR_NOMEM;
     theta = (double *)LOGREG_MALLOC(nd * sizeof(double) + nf * sizeof(float));
     if (!theta) return LOGREG_ERR_NOMEM;
-    buf = theta + d;
+    t.loss = theta + d;
+    buf = t.loss + K;
     t.wf = (float *)(theta + nd);
-    t.acc = t.wf + m;
-    st = logreg__check_data(X, n, m, ld, y, t.o.sample_weight, t.o.solver == LOGREG_SOLVER_LBFGS ? buf : NULL);
+    t.acc = t.wf + K * m;
+    t.bf = t.acc + K * m;
+    t.L.lab = t.bf + K;
+    st = logreg__check_data(X, n, m, ld, y, t.sw, t.o.solver == LOGREG_SOLVER_LBFGS ? buf : NULL);
     if (st != LOGREG_OK) {
         LOGREG_FREE(theta);
         return st;
     }
-    for (j = 0; j < m; j++) theta[j] = w[j];
-    theta[m] = *b;
+    for (c = 0; c < K; c++) {
+        for (j = 0; j < m; j++) theta[c * (m + 1) + j] = W[c * m + j];
+        theta[c * (m + 1) + m] = B[c];
+    }
 
     if (t.o.solver == LOGREG_SOLVER_GD) st = logreg__gd(&t, theta, buf);
-    else if (t.o.solver == LOGREG_SOLVER_SGD) st = logreg__sgd(&t, theta, buf, t.acc + m);
+    else if (t.o.solver == LOGREG_SOLVER_SGD) st = logreg__sgd(&t, theta, buf, t.L.lab + (cls ? K * LOGREG__BLOCK_MAX : 0));
     else st = logreg__lbfgs(&t, theta, buf);
 
     if (st == LOGREG_OK || st == LOGREG_ERR_DIVERGED) {
-        for (j = 0; j < m; j++) w[j] = (float)theta[j];
-        *b = (float)theta[m];
+        double J;
+        for (c = 0; c < K; c++) {
+            for (j = 0; j < m; j++) W[c * m + j] = (float)theta[c * (m + 1) + j];
+            B[c] = (float)theta[c * (m + 1) + m];
+        }
         t.rep.seconds = logreg__now() - t.t0;
-        if (report) *report = t.rep;
+        if (K == 1 && reports) reports[0] = t.rep;
+        if (K > 1 && reports && logreg__eval_all(&t, theta, &J, buf) == LOGREG_OK)
+            for (c = 0; c < K; c++) { /* each model's own loss and gradient at the result */
+                reports[c] = t.rep;
+                reports[c].loss = t.loss[c];
+                reports[c].grad_norm = logreg__norm_inf(buf + c * (m + 1), m + 1);
+            }
     }
     LOGREG_FREE(theta);
     return st;
 }
+
+LOGREG_API logreg_status logreg_train(const float *X, size_t n, size_t m, size_t ld, const float *y,
+                                      const logreg_options *opt, float *w, float *b,
+                                      logreg_report *report) {
+    logreg_status st = logreg__check_shape(X, n, m, ld);
+    if (st != LOGREG_OK) return st;
+    if (n == 0 || !y || !w || !b) return LOGREG_ERR_ARG;
+    return logreg__train(X, n, m, ld, y, NULL, 1, opt, w, b, report);
+}
 /* ---- simd/ovr.h ---- */
-/* One-vs-rest: K binary models on one X (logreg_train once per class for now; a fused kernel
-   that trains all K in one pass over X can replace the loop without changing the signature),
-   and the most probable class of a row. */
+/* One-vs-rest: K binary models on one X, and the most probable class of a row. With L-BFGS
+   (the default) the K models train together, one pass over X per iteration for all of them;
+   GD and SGD train them one after the other. */
 
 LOGREG_API logreg_status logreg_train_ovr(const float *X, size_t n, size_t m, size_t ld,
                                           const int *cls, size_t K, const logreg_options *opt,
@@ -2272,6 +2347,8 @@ LOGREG_API logreg_status logreg_train_ovr(const float *X, size_t n, size_t m, si
         return LOGREG_ERR_ARG;
     for (i = 0; i < n; i++)
         if (cls[i] < 0 || (size_t)cls[i] >= K) return LOGREG_ERR_LABEL;
+    if (!opt || opt->solver == LOGREG_SOLVER_DEFAULT || opt->solver == LOGREG_SOLVER_LBFGS)
+        return logreg__train(X, n, m, ld, NULL, cls, K, opt, W, B, reports);
     y = (float *)LOGREG_MALLOC(n * sizeof(float)); /* n*ld*4 fits, so n*4 does */
     if (!y) return LOGREG_ERR_NOMEM;
     for (c = 0; c < K && st == LOGREG_OK; c++) {

@@ -27,21 +27,21 @@ BENCH_RESULTS    := bench/results
 FMNIST_SRC       ?= /usr/share/datasets/fashion-mnist
 FMNIST_FILES     := train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
 
-.PHONY: bench bench-smoke bench-report bench-t1 bench-data bench-data-install
+.PHONY: bench bench-smoke bench-report bench-t1 bench-data bench-data-install bench-deps
 
 $(BENCH_OUT):
 	mkdir -p $@
 
-$(BENCH_OUT)/bench.o: bench/bench.cc logreg.h bench/peers.h bench/sanity.h bench/workloads.h | $(BENCH_OUT)
+$(BENCH_OUT)/bench.o: bench/bench.cc logreg.h bench/peers.h bench/sanity.h bench/workloads.h | $(BENCH_OUT) bench-deps
 	$(CXX) $(CFLAGS) $(BENCH_CXXWARN) -DBENCH_FLAGS='"$(CFLAGS)"' -c -o $@ bench/bench.cc
 
-$(BENCH_OUT)/workloads.o: bench/workloads.cc bench/workloads.h bench/idx.h tests/synth.h | $(BENCH_OUT)
+$(BENCH_OUT)/workloads.o: bench/workloads.cc bench/workloads.h bench/idx.h tests/synth.h | $(BENCH_OUT) bench-deps
 	$(CXX) $(CFLAGS) $(BENCH_CXXWARN) -c -o $@ bench/workloads.cc
 
-$(BENCH_OUT)/sanity.o: bench/sanity.cc bench/sanity.h bench/peers.h bench/workloads.h logreg.h | $(BENCH_OUT)
+$(BENCH_OUT)/sanity.o: bench/sanity.cc bench/sanity.h bench/peers.h bench/workloads.h logreg.h | $(BENCH_OUT) bench-deps
 	$(CXX) $(CFLAGS) $(BENCH_CXXWARN) -c -o $@ bench/sanity.cc
 
-$(BENCH_OUT)/peers.o: bench/peers.cc bench/peers.h | $(BENCH_OUT)
+$(BENCH_OUT)/peers.o: bench/peers.cc bench/peers.h | $(BENCH_OUT) bench-deps
 	$(CXX) $(BENCH_PEER_FLAGS) $(BENCH_PEER_WARN) $(BENCH_PKG_CFLAGS) \
 	    -DBENCH_PEER_FLAGS='"$(BENCH_PEER_FLAGS)"' -c -o $@ bench/peers.cc
 
@@ -62,6 +62,23 @@ bench-data:
 	    echo "gzip -dc $(FMNIST_SRC)/$$f.gz > $(BUILD)/data/$$f"; \
 	    gzip -dc $(FMNIST_SRC)/$$f.gz > $(BUILD)/data/$$f.tmp && mv $(BUILD)/data/$$f.tmp $(BUILD)/data/$$f || exit 1; \
 	done
+
+# The libraries the suite links (Debian packages). As root with apt-get they are installed when
+# a header is missing; otherwise the build stops with the command to run.
+BENCH_PKGS := libbenchmark-dev libopenblas-dev libeigen3-dev libxnnpack-dev libpthreadpool-dev pkg-config python3 gnuplot-nox
+BENCH_HDRS := /usr/include/benchmark/benchmark.h /usr/include/xnnpack.h /usr/include/eigen3/Eigen/Core
+bench-deps:
+	@missing=0; for h in $(BENCH_HDRS); do [ -e $$h ] || missing=1; done; \
+	cblas=0; for h in /usr/include/cblas.h /usr/include/*/cblas.h /usr/include/*/openblas*/cblas.h; do [ -e $$h ] && cblas=1; done; \
+	[ $$cblas = 1 ] || missing=1; \
+	if [ $$missing = 1 ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        echo "apt-get install $(BENCH_PKGS)"; \
+	        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_PKGS); } >/dev/null || exit 1; \
+	    else \
+	        echo "bench: missing libraries; run: sudo apt-get install $(BENCH_PKGS)" >&2; exit 1; \
+	    fi; \
+	fi
 
 # As root with apt-get, the full runs install the data set when it is missing.
 bench-data-install:

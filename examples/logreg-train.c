@@ -221,7 +221,8 @@ static int parse_args(int argc, char **argv, setup *s, cli_data *cd, int *first)
     return argc - i == 1 || argc - i == 2;
 }
 
-static void print_report(const classes *cl, const logreg_report *rep, size_t V, double lambda) {
+/* together: the models were trained in one run (one-vs-rest with L-BFGS), sharing iterations. */
+static void print_report(const classes *cl, const logreg_report *rep, size_t V, double lambda, int together) {
     char a[32], b[32];
     size_t c, iters = 0;
     for (c = 0; c < V; c++) {
@@ -234,7 +235,11 @@ static void print_report(const classes *cl, const logreg_report *rep, size_t V, 
                rep[c].loss, rep[c].grad_norm, logreg_stop_string(rep[c].stop));
         iters += rep[c].iterations;
     }
-    if (V > 1) printf("one-vs-rest: %zu classes, lambda = %.6g, %zu iterations in all\n", V, lambda, iters);
+    if (V > 1 && together)
+        printf("one-vs-rest: %zu classes, lambda = %.6g, trained together: %zu iterations, one pass over X each\n", V,
+               lambda, rep[0].iterations);
+    else if (V > 1)
+        printf("one-vs-rest: %zu classes, lambda = %.6g, %zu iterations in all\n", V, lambda, iters);
 }
 
 int main(int argc, char **argv) {
@@ -325,7 +330,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "logreg-train: %s: %s%s%s\n", model_path, logreg_status_string(st),
                 st == LOGREG_ERR_IO && errno ? ": " : "", st == LOGREG_ERR_IO && errno ? strerror(errno) : "");
     if (!s.quiet) {
-        print_report(&cl, rep, V, lambda);
+        print_report(&cl, rep, V, lambda, s.opt.solver == LOGREG_SOLVER_LBFGS || s.opt.solver == LOGREG_SOLVER_DEFAULT);
         printf("time: load %.3f s, train %.3f s, save %.3f s (path %s)\n", t_load, t_train, t_save,
                logreg_isa_name(logreg_isa_active()));
         correct = count_correct(&mo, d.X, d.n, cl.cls, pred);

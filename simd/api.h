@@ -168,9 +168,15 @@ LOGREG_API logreg_status logreg_model_predict(const logreg_model *model, const f
    Trains K binary models on the same X: model c separates class c (cls[i] == c) from the rest,
    with the options, sample weights included, of logreg_train. W (K*m, model c at W + c*m) and
    B (K) hold the starting points on entry and the models on return; reports (K) may be NULL.
-   Allocates n floats for the 0/1 labels of one class. On an error, models before the failing
-   class are trained and the rest keep their starting points. The progress callback is called
-   for every class in turn; iter restarts at 1 with each class. */
+   With L-BFGS (the default) the K models train together: one pass over X per iteration gives
+   all K gradients (each block of rows is read from memory once and from cache for every
+   model), each model keeps its own curvature estimates, the line search is shared, and all
+   stop when every model's max|grad| <= tol. The progress callback then sees the sum of the K
+   objectives; each report gets its model's own loss and max|grad| and the shared iteration
+   count. With GD or SGD the models train one after the other (the callback is called for each
+   in turn, iter restarting at 1), and on an error the models before the failing class are
+   trained and the rest keep their starting points. Allocates O(K m) state (L-BFGS) or n floats
+   of 0/1 labels (GD, SGD). */
 LOGREG_API logreg_status logreg_train_ovr(const float *X, size_t n, size_t m, size_t ld,
                                           const int *cls, size_t K, const logreg_options *opt,
                                           float *W, float *B, logreg_report *reports);

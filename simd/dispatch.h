@@ -218,45 +218,61 @@ static size_t logreg__block_rows(size_t m) {
     return rows < LOGREG__BLOCK_MAX ? rows : LOGREG__BLOCK_MAX;
 }
 
-/* The unnormalized sums of one pass: g[j] = Σ sw_i r_i x_ij (double), s = {Σ sw BCE, Σ sw r,
-   Σ sw}. acc is m floats of scratch. Shapes and w, b are already checked. */
-static logreg_status logreg__sums(const logreg__kernels *k, const float *X, size_t n, size_t m,
-                                  size_t ld, const float *y, const float *sw, const float *w,
-                                  float b, int want_loss, double *g, float *acc, double s[3]) {
-    size_t rows = logreg__block_rows(m), since = 0, i, j, nb;
+/* The labels of a pass: y (n floats) for one model, or class indices cls (n ints in [0, K))
+   for K one-vs-rest models, whose 0/1 labels are made block by block in lab (K blocks of
+   LOGREG__BLOCK_MAX floats). */
+typedef struct logreg__labels {
+    const float *y;
+    const int *cls;
+    size_t K;
+    float *lab;
+} logreg__labels;
+
+/* Mean loss and gradient of K models, in double, in one pass over X: each block of rows comes
+   from memory once and from cache for every model. Model c has weights W + c*m and bias B[c];
+   its gradient goes to g + c*(m+1) (m weights, then the bias), its mean loss to loss[c] (not
+   computed when loss is NULL). acc is K*m floats of scratch. Shapes, W and B are checked. */
+static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n, size_t m,
+                                         size_t ld, const logreg__labels *L, const float *sw,
+                                         const float *W, const float *B, double *loss, double *g,
+                                         float *acc) {
+    size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
+    double wsum = 0.0, inv;
     unsigned bad = 0;
-    s[0] = s[1] = s[2] = 0.0;
-    for (j = 0; j < m; j++) g[j] = 0.0, acc[j] = 0.0f;
+    memset(g, 0, K * d * sizeof(double));
+    memset(acc, 0, K * m * sizeof(float));
+    if (loss) memset(loss, 0, K * sizeof(double));
     for (i = 0; i < n; i += nb) {
         nb = n - i < rows ? n - i : rows;
-        bad |= k->loss_grad(X + i * ld, nb, m, ld, y + i, sw ? sw + i : NULL, w, b, want_loss, acc, s);
+        if (L->cls)
+            for (c = 0; c < K; c++)
+                for (r = 0; r < nb; r++) L->lab[c * LOGREG__BLOCK_MAX + r] = (size_t)L->cls[i + r] == c ? 1.0f : 0.0f;
+        for (c = 0; c < K; c++) {
+            double s[3] = {0.0, 0.0, 0.0};
+            bad |= k->loss_grad(X + i * ld, nb, m, ld, L->cls ? L->lab + c * LOGREG__BLOCK_MAX : L->y + i,
+                                sw ? sw + i : NULL, W + c * m, B[c], loss != NULL, acc + c * m, s);
+            if (loss) loss[c] += s[0];
+            g[c * d + m] += s[1];
+            if (c == 0) wsum += s[2];
+        }
         since += nb;
         if (since >= LOGREG__FLUSH_ROWS || i + nb == n) {
-            for (j = 0; j < m; j++) g[j] += acc[j], acc[j] = 0.0f;
+            for (c = 0; c < K; c++)
+                for (j = 0; j < m; j++) g[c * d + j] += acc[c * m + j], acc[c * m + j] = 0.0f;
             since = 0;
         }
     }
-    return logreg__flags_status(bad);
-}
-
-/* Mean loss and gradient in double: what logreg_loss_grad returns before rounding, and what
-   the trainer works with. */
-static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n,
-                                         size_t m, size_t ld, const float *y, const float *sw,
-                                         const float *w, float b, double *loss, double *gw,
-                                         double *gb, float *acc) {
-    double s[3], inv;
-    size_t j;
-    logreg_status st = logreg__sums(k, X, n, m, ld, y, sw, w, b, loss != NULL, gw, acc, s);
-    if (st != LOGREG_OK) return st;
-    if (!(s[2] > 0.0)) return LOGREG_ERR_ARG; /* every sample weight is zero */
-    inv = 1.0 / s[2];
-    for (j = 0; j < m; j++) gw[j] *= inv;
-    *gb = s[1] * inv;
-    if (loss) *loss = s[0] * inv;
-    for (j = 0; j < m; j++)
-        if (!logreg__finite((float)gw[j])) return LOGREG_ERR_NONFINITE;
-    if (!logreg__finite((float)*gb) || (loss && !logreg__finite_d(*loss))) return LOGREG_ERR_NONFINITE;
+    if (bad) return logreg__flags_status(bad);
+    if (!(wsum > 0.0)) return LOGREG_ERR_ARG; /* every sample weight is zero */
+    inv = 1.0 / wsum;
+    for (j = 0; j < K * d; j++) {
+        g[j] *= inv;
+        if (!logreg__finite((float)g[j])) return LOGREG_ERR_NONFINITE;
+    }
+    for (c = 0; loss && c < K; c++) {
+        loss[c] *= inv;
+        if (!logreg__finite_d(loss[c])) return LOGREG_ERR_NONFINITE;
+    }
     return LOGREG_OK;
 }
 
@@ -310,21 +326,23 @@ LOGREG_API logreg_status logreg_loss_grad(const float *X, size_t n, size_t m, si
                                           const float *y, const float *sw, const float *w, float b,
                                           double *loss, float *grad_w, float *grad_b) {
     logreg_status st = logreg__check_shape(X, n, m, ld);
-    double *gw, gb, l;
+    logreg__labels L;
+    double *g, l;
     size_t j;
     if (st != LOGREG_OK) return st;
     if (n == 0 || !y || !w || !grad_w || !grad_b) return LOGREG_ERR_ARG;
     if (!logreg__all_finite(w, m) || !logreg__finite(b)) return LOGREG_ERR_NONFINITE;
-    gw = (double *)LOGREG_MALLOC(m * (sizeof(double) + sizeof(float)));
-    if (!gw) return LOGREG_ERR_NOMEM;
-    st = logreg__loss_grad_d(logreg__kernels_now(), X, n, m, ld, y, sw, w, b, loss ? &l : NULL,
-                             gw, &gb, (float *)(gw + m));
+    g = (double *)LOGREG_MALLOC((m + 1) * sizeof(double) + m * sizeof(float));
+    if (!g) return LOGREG_ERR_NOMEM;
+    L.y = y, L.cls = NULL, L.K = 1, L.lab = NULL;
+    st = logreg__loss_grad_d(logreg__kernels_now(), X, n, m, ld, &L, sw, w, &b, loss ? &l : NULL, g,
+                             (float *)(g + m + 1));
     if (st == LOGREG_OK) {
-        for (j = 0; j < m; j++) grad_w[j] = (float)gw[j];
-        *grad_b = (float)gb;
+        for (j = 0; j < m; j++) grad_w[j] = (float)g[j];
+        *grad_b = (float)g[m];
         if (loss) *loss = l;
     }
-    LOGREG_FREE(gw);
+    LOGREG_FREE(g);
     return st;
 }
 

@@ -1,6 +1,6 @@
-/* One-vs-rest: K binary models on one X (logreg_train once per class for now; a fused kernel
-   that trains all K in one pass over X can replace the loop without changing the signature),
-   and the most probable class of a row. */
+/* One-vs-rest: K binary models on one X, and the most probable class of a row. With L-BFGS
+   (the default) the K models train together, one pass over X per iteration for all of them;
+   GD and SGD train them one after the other. */
 #include "train.h"
 
 LOGREG_API logreg_status logreg_train_ovr(const float *X, size_t n, size_t m, size_t ld,
@@ -14,6 +14,8 @@ LOGREG_API logreg_status logreg_train_ovr(const float *X, size_t n, size_t m, si
         return LOGREG_ERR_ARG;
     for (i = 0; i < n; i++)
         if (cls[i] < 0 || (size_t)cls[i] >= K) return LOGREG_ERR_LABEL;
+    if (!opt || opt->solver == LOGREG_SOLVER_DEFAULT || opt->solver == LOGREG_SOLVER_LBFGS)
+        return logreg__train(X, n, m, ld, NULL, cls, K, opt, W, B, reports);
     y = (float *)LOGREG_MALLOC(n * sizeof(float)); /* n*ld*4 fits, so n*4 does */
     if (!y) return LOGREG_ERR_NOMEM;
     for (c = 0; c < K && st == LOGREG_OK; c++) {

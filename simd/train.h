@@ -42,14 +42,17 @@ static double logreg__now(void) { return (double)clock() / CLOCKS_PER_SEC; }
 #define LOGREG__LBFGS_PAIRS_MAX 100
 #define LOGREG__LBFGS_BYTES (64u << 20)
 
-/* One training run: the problem, the resolved options, and O(m) buffers. */
+/* One training run: the problem, the resolved options, and O(m) buffers. K models (one, or
+   one-vs-rest trained together) share X; the point is K blocks of (w, b), d = K (m+1) values. */
 typedef struct logreg__run {
     const logreg__kernels *k;
-    const float *X, *y, *sw;
-    size_t n, m, ld;
+    const float *X, *sw;
+    logreg__labels L;
+    size_t n, m, ld, d;
     logreg_options o;   /* resolved: no zero defaults left */
     double l2, t0;
-    float *wf, *acc;    /* the float point handed to the kernels; kernel scratch */
+    double *loss;       /* K: each model's objective at the last evaluated point */
+    float *wf, *bf, *acc; /* the float point handed to the kernels (K m, K); kernel scratch (K m) */
     logreg_report rep;
 } logreg__run;
 
@@ -72,15 +75,16 @@ static logreg_status logreg__resolve(const logreg_options *in, size_t n, logreg_
     return LOGREG_OK;
 }
 
-/* Everything the trainer reads, checked before any step. In the same pass over X, when sq is
-   not NULL: sq[j] = the (weighted) mean of x_ij^2, for the L-BFGS preconditioner. */
+/* Everything the trainer reads, checked before any step (y NULL: class indices, checked by the
+   caller). In the same pass over X, when sq is not NULL: sq[j] = the (weighted) mean of
+   x_ij^2, for the L-BFGS preconditioner. */
 static logreg_status logreg__check_data(const float *X, size_t n, size_t m, size_t ld,
                                         const float *y, const float *sw, double *sq) {
     unsigned bad = 0;
     uint32_t nonfinite = 0;
     double wsum = 0.0;
     size_t i, j;
-    for (i = 0; i < n; i++) bad |= logreg__label_flags(y[i]);
+    for (i = 0; y && i < n; i++) bad |= logreg__label_flags(y[i]);
     if (sw)
         for (i = 0; i < n; i++) bad |= logreg__weight_flags(sw[i]), wsum += sw[i];
     if (bad) return logreg__flags_status(bad);
@@ -115,35 +119,41 @@ static double logreg__dotd(const double *a, const double *b, size_t d) {
     return s;
 }
 
-/* J and ∇J at theta = (w, b) (m+1 values, bias last) over rows [0, n) of X: the regularized
-   objective for the trainer. */
+/* J and ∇J at theta over rows [0, n) of X: the regularized objective for the trainer, summed
+   over the K models (t->loss gets each one's). */
 static logreg_status logreg__eval(logreg__run *t, const float *X, size_t n, size_t ld,
-                                  const float *y, const float *sw, const double *theta, double *J,
+                                  const logreg__labels *L, const float *sw, const double *theta, double *J,
                                   double *g) {
-    size_t j, m = t->m;
-    double reg = 0.0;
+    size_t j, c, m = t->m, K = L->K;
     logreg_status st;
-    for (j = 0; j < m; j++) t->wf[j] = (float)theta[j];
-    st = logreg__loss_grad_d(t->k, X, n, m, ld, y, sw, t->wf, (float)theta[m], J, g, g + m, t->acc);
-    if (st != LOGREG_OK) return st;
-    if (t->l2 > 0.0) {
-        for (j = 0; j < m; j++) reg += theta[j] * theta[j], g[j] += t->l2 * theta[j];
-        if (J) *J += 0.5 * t->l2 * reg;
+    for (c = 0; c < K; c++) {
+        for (j = 0; j < m; j++) t->wf[c * m + j] = (float)theta[c * (m + 1) + j];
+        t->bf[c] = (float)theta[c * (m + 1) + m];
     }
-    if ((J && !logreg__finite_d(*J)) || !logreg__finite_d(logreg__norm_inf(g, m + 1)))
+    st = logreg__loss_grad_d(t->k, X, n, m, ld, L, sw, t->wf, t->bf, J ? t->loss : NULL, g, t->acc);
+    if (st != LOGREG_OK) return st;
+    for (c = 0; c < K; c++) {
+        const double *w = theta + c * (m + 1);
+        double reg = 0.0;
+        for (j = 0; t->l2 > 0.0 && j < m; j++) reg += w[j] * w[j], g[c * (m + 1) + j] += t->l2 * w[j];
+        if (J) t->loss[c] += 0.5 * t->l2 * reg;
+    }
+    if (J)
+        for (*J = 0.0, c = 0; c < K; c++) *J += t->loss[c];
+    if ((J && !logreg__finite_d(*J)) || !logreg__finite_d(logreg__norm_inf(g, K * (m + 1))))
         return LOGREG_ERR_NONFINITE;
     return LOGREG_OK;
 }
 
 static logreg_status logreg__eval_all(logreg__run *t, const double *theta, double *J, double *g) {
-    return logreg__eval(t, t->X, t->n, t->ld, t->y, t->sw, theta, J, g);
+    return logreg__eval(t, t->X, t->n, t->ld, &t->L, t->sw, theta, J, g);
 }
 
 /* Records the state after iteration `iter` for the report. */
 static void logreg__record(logreg__run *t, size_t iter, double J, const double *g) {
     t->rep.iterations = iter;
     t->rep.loss = J;
-    t->rep.grad_norm = logreg__norm_inf(g, t->m + 1);
+    t->rep.grad_norm = logreg__norm_inf(g, t->d);
     t->rep.seconds = logreg__now() - t->t0;
 }
 
@@ -176,7 +186,7 @@ static int logreg__should_stop(logreg__run *t, size_t iter) {
 
 /* Full-batch gradient descent, exactly the seeds' update: θ ← θ − α∇J (∇J includes λw). */
 static logreg_status logreg__gd(logreg__run *t, double *theta, double *buf) {
-    size_t d = t->m + 1, j, it = 0;
+    size_t d = t->d, j, it = 0;
     double *g = buf, *next = buf + d, *gn = buf + 2 * d, J;
     double alpha = t->o.learning_rate;
     logreg_status st = logreg__eval_all(t, theta, &J, g);
@@ -232,10 +242,12 @@ static uint64_t logreg__perm_at(const logreg__perm *p, uint64_t i) {
    α/√(1+epoch) with each batch's weighted mean gradient. After each epoch one full pass gives
    J and ∇J for the report, the callback and the stopping test. */
 static logreg_status logreg__sgd(logreg__run *t, double *theta, double *buf, float *batch) {
-    size_t d = t->m + 1, m = t->m, bs = t->o.batch_size, it = 0, i, j, k, nb;
+    size_t d = t->d, m = t->m, bs = t->o.batch_size, it = 0, i, j, k, nb;
     double *g = buf, *start = buf + d, J;
     float *Xb = batch, *yb = batch + bs * m, *swb = yb + bs;
+    logreg__labels Lb;
     logreg__perm perm;
+    Lb.y = yb, Lb.cls = NULL, Lb.K = 1, Lb.lab = NULL;
     logreg_status st = logreg__eval_all(t, theta, &J, g);
     if (st != LOGREG_OK) return st;
     logreg__record(t, 0, J, g);
@@ -248,10 +260,10 @@ static logreg_status logreg__sgd(logreg__run *t, double *theta, double *buf, flo
             for (k = 0; k < nb; k++) {
                 size_t row = (size_t)logreg__perm_at(&perm, i + k);
                 memcpy(Xb + k * m, t->X + row * t->ld, m * sizeof(float));
-                yb[k] = t->y[row];
+                yb[k] = t->L.y[row];
                 swb[k] = t->sw ? t->sw[row] : 1.0f;
             }
-            st = logreg__eval(t, Xb, nb, m, yb, t->sw ? swb : NULL, theta, NULL, g);
+            st = logreg__eval(t, Xb, nb, m, &Lb, t->sw ? swb : NULL, theta, NULL, g);
             if (st == LOGREG_ERR_ARG) continue; /* every weight in this batch is zero */
             if (st != LOGREG_OK) break;
             for (j = 0; j < d; j++) theta[j] = logreg__round_f(theta[j] - alpha * g[j]);
@@ -275,7 +287,7 @@ static int logreg__line_search(logreg__run *t, const double *theta, double J0, d
                                const double *dir, double alpha, double *next, double *gnext,
                                double *Jnext, double *keep, double *gkeep) {
     const double c1 = 1e-4, c2 = 0.9;
-    size_t d = t->m + 1, j;
+    size_t d = t->d, j;
     double lo = 0.0, dlo = dphi0, hi = 0.0, dhi = 0.0, Jkeep = J0;
     int have_hi = 0, hi_finite = 0, have_keep = 0, tries;
     for (tries = 0; tries < 40; tries++) {
@@ -327,18 +339,18 @@ static int logreg__line_search(logreg__run *t, const double *theta, double J0, d
    initial inverse Hessian is gamma diag(dinv), dinv = 1/(λ + E[x_j^2]/4) (1/(1/4) for the
    bias), the diagonal of the Hessian at z = 0. That is L-BFGS on standardized features, with
    the objective itself unchanged. dinv arrives in buf[0..d) holding E[x_j^2]. */
-static size_t logreg__lbfgs_pairs(size_t n, size_t m) {
-    size_t p = n / 10, cap = LOGREG__LBFGS_BYTES / (2 * sizeof(double) * (m + 2));
+static size_t logreg__lbfgs_pairs(size_t n, size_t d) {
+    size_t p = n / 10, cap = LOGREG__LBFGS_BYTES / (2 * sizeof(double) * (d + 1));
     if (p > cap) p = cap;
     if (p > LOGREG__LBFGS_PAIRS_MAX) p = LOGREG__LBFGS_PAIRS_MAX;
     return p < LOGREG__LBFGS_PAIRS_MIN ? LOGREG__LBFGS_PAIRS_MIN : p;
 }
 
 static logreg_status logreg__lbfgs(logreg__run *t, double *theta, double *buf) {
-    size_t d = t->m + 1, it = 0, j, used = 0, newest = 0;
-    const size_t P = logreg__lbfgs_pairs(t->n, t->m);
+    size_t d = t->d, it = 0, j, c, used = 0, newest = 0, K = t->L.K, d1 = t->m + 1;
+    const size_t P = logreg__lbfgs_pairs(t->n, t->d);
     double *dinv = buf, *g = dinv + d, *dir = g + d, *next = dir + d, *gn = next + d, *keep = gn + d;
-    double *gkeep = keep + d, *S = gkeep + d, *Y = S + P * d, *rho = Y + P * d, *al = rho + P;
+    double *gkeep = keep + d, *S = gkeep + d, *Y = S + P * d, *rho = Y + P * d, *al = rho + P * K;
     double J, Jn;
     logreg_status st = logreg__eval_all(t, theta, &J, g);
     if (st != LOGREG_OK) return st;
@@ -347,27 +359,35 @@ static logreg_status logreg__lbfgs(logreg__run *t, double *theta, double *buf) {
         dinv[j] = h > 0.0 ? 1.0 / h : 1.0; /* a zero column without l2: any scale will do */
     }
     dinv[t->m] = 4.0;
+    for (j = d1; j < d; j++) dinv[j] = dinv[j % d1]; /* the same for every model */
     logreg__record(t, 0, J, g);
     while (!logreg__should_stop(t, it)) {
-        double dphi0, alpha = 1.0, gamma = 1.0;
+        double dphi0, alpha = 1.0;
         size_t p, q;
-        /* two-loop recursion: dir = -H g */
+        /* two-loop recursion, dir = -H g, with H block-diagonal: each of the K models has its
+           own curvature (rho, gamma) over the shared pairs, the line search is shared */
         for (j = 0; j < d; j++) dir[j] = -g[j];
         for (q = 0; q < used; q++) {
             p = (newest + P - q) % P;
-            al[p] = rho[p] * logreg__dotd(S + p * d, dir, d);
-            for (j = 0; j < d; j++) dir[j] -= al[p] * Y[p * d + j];
+            for (c = 0; c < K; c++) {
+                double a = al[p * K + c] = rho[p * K + c] * logreg__dotd(S + p * d + c * d1, dir + c * d1, d1);
+                for (j = c * d1; j < (c + 1) * d1; j++) dir[j] -= a * Y[p * d + j];
+            }
         }
-        if (used) {
-            double yhy = 0.0;
-            for (j = 0; j < d; j++) yhy += Y[newest * d + j] * dinv[j] * Y[newest * d + j];
-            gamma = logreg__dotd(S + newest * d, Y + newest * d, d) / yhy;
+        for (c = 0; c < K; c++) {
+            double gamma = 1.0, yhy = 0.0;
+            if (used && rho[newest * K + c] > 0.0) {
+                for (j = c * d1; j < (c + 1) * d1; j++) yhy += Y[newest * d + j] * dinv[j] * Y[newest * d + j];
+                gamma = 1.0 / (rho[newest * K + c] * yhy);
+            }
+            for (j = c * d1; j < (c + 1) * d1; j++) dir[j] *= gamma * dinv[j];
         }
-        for (j = 0; j < d; j++) dir[j] *= gamma * dinv[j];
         for (q = used; q-- > 0;) {
             p = (newest + P - q) % P;
-            double beta = rho[p] * logreg__dotd(Y + p * d, dir, d);
-            for (j = 0; j < d; j++) dir[j] += S[p * d + j] * (al[p] - beta);
+            for (c = 0; c < K; c++) {
+                double beta = rho[p * K + c] * logreg__dotd(Y + p * d + c * d1, dir + c * d1, d1);
+                for (j = c * d1; j < (c + 1) * d1; j++) dir[j] += S[p * d + j] * (al[p * K + c] - beta);
+            }
         }
         dphi0 = logreg__dotd(g, dir, d);
         if (!(dphi0 < 0.0)) { /* not a descent direction: forget the curvature pairs */
@@ -383,13 +403,18 @@ static logreg_status logreg__lbfgs(logreg__run *t, double *theta, double *buf) {
             t->rep.stop = LOGREG_STOP_STALLED;
             break;
         }
-        /* new pair s = next - theta, y = gn - g; kept only with positive curvature */
+        /* new pair s = next - theta, y = gn - g; each model uses it only with positive curvature */
         p = (newest + 1) % P;
         for (j = 0; j < d; j++) S[p * d + j] = next[j] - theta[j], Y[p * d + j] = gn[j] - g[j];
         {
-            double sy = logreg__dotd(S + p * d, Y + p * d, d);
-            if (sy > 1e-12 * logreg__dotd(Y + p * d, Y + p * d, d) && sy > 0.0) {
-                rho[p] = 1.0 / sy;
+            int any = 0;
+            for (c = 0; c < K; c++) {
+                double sy = logreg__dotd(S + p * d + c * d1, Y + p * d + c * d1, d1);
+                int ok = sy > 0.0 && sy > 1e-12 * logreg__dotd(Y + p * d + c * d1, Y + p * d + c * d1, d1);
+                rho[p * K + c] = ok ? 1.0 / sy : 0.0;
+                any |= ok;
+            }
+            if (any) {
                 newest = p;
                 used = used < P ? used + 1 : P;
             }
@@ -402,54 +427,80 @@ static logreg_status logreg__lbfgs(logreg__run *t, double *theta, double *buf) {
     return LOGREG_OK;
 }
 
-LOGREG_API logreg_status logreg_train(const float *X, size_t n, size_t m, size_t ld, const float *y,
-                                      const logreg_options *opt, float *w, float *b,
-                                      logreg_report *report) {
+/* Trains K models on X: one on labels y (K == 1), or K one-vs-rest models on class indices cls
+   (L-BFGS only), all together, one pass over X per iteration. W (K m) and B (K) hold the
+   starting points and get the results; reports (K) may be NULL. */
+static logreg_status logreg__train(const float *X, size_t n, size_t m, size_t ld, const float *y, const int *cls,
+                                   size_t K, const logreg_options *opt, float *W, float *B,
+                                   logreg_report *reports) {
     logreg__run t;
-    size_t d = m + 1, nd, nf, j;
+    size_t d = K * (m + 1), nd, nf, j, c;
     double *theta, *buf;
-    logreg_status st = logreg__check_shape(X, n, m, ld);
-    if (st != LOGREG_OK) return st;
-    if (n == 0 || !y || !w || !b) return LOGREG_ERR_ARG;
+    logreg_status st;
     memset(&t, 0, sizeof t);
     st = logreg__resolve(opt, n, &t.o);
     if (st != LOGREG_OK) return st;
-    if (!logreg__all_finite(w, m) || !logreg__finite(*b)) return LOGREG_ERR_NONFINITE;
+    if (!logreg__all_finite(W, K * m) || !logreg__all_finite(B, K)) return LOGREG_ERR_NONFINITE;
 
     t.k = logreg__kernels_now();
-    t.X = X, t.y = y, t.sw = t.o.sample_weight;
-    t.n = n, t.m = m, t.ld = ld;
+    t.X = X, t.sw = t.o.sample_weight;
+    t.L.y = y, t.L.cls = cls, t.L.K = K;
+    t.n = n, t.m = m, t.ld = ld, t.d = d;
     t.l2 = t.o.l2;
     t.t0 = logreg__now();
     t.rep.stop = LOGREG_STOP_MAX_ITER;
 
-    /* doubles: theta + the solver's vectors; floats: wf, acc (+ one SGD batch) */
-    nd = d + (t.o.solver == LOGREG_SOLVER_LBFGS ? 7 * d + 2 * logreg__lbfgs_pairs(n, m) * (d + 1) : 3 * d);
-    nf = 2 * m + (t.o.solver == LOGREG_SOLVER_SGD ? t.o.batch_size * (m + 2) : 0);
+    /* doubles: theta, the K losses, the solver's vectors; floats: W, B and scratch for the
+       kernels, the 0/1 labels of one block for one-vs-rest, one SGD batch */
+    nd = d + K + (t.o.solver == LOGREG_SOLVER_LBFGS ? 7 * d + 2 * logreg__lbfgs_pairs(n, d) * (d + K) : 3 * d);
+    nf = 2 * K * m + K + (cls ? K * LOGREG__BLOCK_MAX : 0) + (t.o.solver == LOGREG_SOLVER_SGD ? t.o.batch_size * (m + 2) : 0);
     if (nf > (SIZE_MAX - nd * sizeof(double)) / sizeof(float)) return LOGREG_ERR_NOMEM;
     theta = (double *)LOGREG_MALLOC(nd * sizeof(double) + nf * sizeof(float));
     if (!theta) return LOGREG_ERR_NOMEM;
-    buf = theta + d;
+    t.loss = theta + d;
+    buf = t.loss + K;
     t.wf = (float *)(theta + nd);
-    t.acc = t.wf + m;
-    st = logreg__check_data(X, n, m, ld, y, t.o.sample_weight, t.o.solver == LOGREG_SOLVER_LBFGS ? buf : NULL);
+    t.acc = t.wf + K * m;
+    t.bf = t.acc + K * m;
+    t.L.lab = t.bf + K;
+    st = logreg__check_data(X, n, m, ld, y, t.sw, t.o.solver == LOGREG_SOLVER_LBFGS ? buf : NULL);
     if (st != LOGREG_OK) {
         LOGREG_FREE(theta);
         return st;
     }
-    for (j = 0; j < m; j++) theta[j] = w[j];
-    theta[m] = *b;
+    for (c = 0; c < K; c++) {
+        for (j = 0; j < m; j++) theta[c * (m + 1) + j] = W[c * m + j];
+        theta[c * (m + 1) + m] = B[c];
+    }
 
     if (t.o.solver == LOGREG_SOLVER_GD) st = logreg__gd(&t, theta, buf);
-    else if (t.o.solver == LOGREG_SOLVER_SGD) st = logreg__sgd(&t, theta, buf, t.acc + m);
+    else if (t.o.solver == LOGREG_SOLVER_SGD) st = logreg__sgd(&t, theta, buf, t.L.lab + (cls ? K * LOGREG__BLOCK_MAX : 0));
     else st = logreg__lbfgs(&t, theta, buf);
 
     if (st == LOGREG_OK || st == LOGREG_ERR_DIVERGED) {
-        for (j = 0; j < m; j++) w[j] = (float)theta[j];
-        *b = (float)theta[m];
+        double J;
+        for (c = 0; c < K; c++) {
+            for (j = 0; j < m; j++) W[c * m + j] = (float)theta[c * (m + 1) + j];
+            B[c] = (float)theta[c * (m + 1) + m];
+        }
         t.rep.seconds = logreg__now() - t.t0;
-        if (report) *report = t.rep;
+        if (K == 1 && reports) reports[0] = t.rep;
+        if (K > 1 && reports && logreg__eval_all(&t, theta, &J, buf) == LOGREG_OK)
+            for (c = 0; c < K; c++) { /* each model's own loss and gradient at the result */
+                reports[c] = t.rep;
+                reports[c].loss = t.loss[c];
+                reports[c].grad_norm = logreg__norm_inf(buf + c * (m + 1), m + 1);
+            }
     }
     LOGREG_FREE(theta);
     return st;
+}
+
+LOGREG_API logreg_status logreg_train(const float *X, size_t n, size_t m, size_t ld, const float *y,
+                                      const logreg_options *opt, float *w, float *b,
+                                      logreg_report *report) {
+    logreg_status st = logreg__check_shape(X, n, m, ld);
+    if (st != LOGREG_OK) return st;
+    if (n == 0 || !y || !w || !b) return LOGREG_ERR_ARG;
+    return logreg__train(X, n, m, ld, y, NULL, 1, opt, w, b, report);
 }

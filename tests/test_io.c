@@ -535,7 +535,8 @@ static void test_sample_weights(const dataset *d) {
 }
 
 /* One-vs-rest on a 3-class split of WDBC: malignant -> 2; benign with radius_mean (column 0)
-   below the benign median -> 0, else 1. Each OvR model equals a binary model trained alone. */
+   below the benign median -> 0, else 1. Each OvR model reaches the optimum of a binary model
+   trained alone. */
 static void test_ovr(const dataset *d) {
     size_t n = d->n, m = d->m, K = 3, i, c, nb = 0, correct = 0;
     float *mean = (float *)malloc(2 * m * sizeof(float)), *scale = mean + m;
@@ -564,9 +565,16 @@ static void test_ovr(const dataset *d) {
         memset(w, 0, sizeof w), b = 0;
         for (i = 0; i < n; i++) y[i] = (size_t)cls[i] == c ? 1.0f : 0.0f;
         st = logreg_train(Z, n, m, m, y, &opt, w, &b, &r);
-        CHECK(st == LOGREG_OK && memcmp(w, W + c * m, m * sizeof(float)) == 0 && b == B[c] &&
-                  r.iterations == rep[c].iterations && r.loss == rep[c].loss,
-              "class %zu: the OvR model differs from the binary one", c);
+        { /* trained together or alone, each model reaches the same optimum: both stop at
+             |grad| <= 1e-6, which with l2 = 1e-3 puts w within 1e-3 of it */
+            float dw = fabsf(b - B[c]);
+            size_t j;
+            for (j = 0; j < m; j++) dw = fmaxf(dw, fabsf(w[j] - W[c * m + j]));
+            CHECK(st == LOGREG_OK && dw < 2e-3f && fabs(r.loss - rep[c].loss) <= 1e-7 * r.loss &&
+                      rep[c].grad_norm <= 1e-6,
+                  "class %zu: OvR model vs binary alone: |dw| %.3g, J %.12g vs %.12g, |g| %.3g", c, dw,
+                  rep[c].loss, r.loss, rep[c].grad_norm);
+        }
         CHECK(rep[c].stop == LOGREG_STOP_CONVERGED, "class %zu: %s", c, logreg_stop_string(rep[c].stop));
     }
     CHECK(logreg_predict_class(Z, n, m, m, W, B, K, pred) == LOGREG_OK, "predict_class");
