@@ -2359,14 +2359,6 @@ LOGREG_API logreg_status logreg_train_ovr(const float *X, size_t n, size_t m, si
     return st;
 }
 
-/* z = w·x + b in double, as the scalar path computes it. */
-LOGREG__INLINE double logreg__score(const float *x, const float *w, float b, size_t m) {
-    double z = b;
-    size_t j;
-    for (j = 0; j < m; j++) z += (double)w[j] * (double)x[j];
-    return z;
-}
-
 /* The argmax over c < V of W_c·x + B_c (first on ties); V if a score is not finite. Scores
    are compared before the sigmoid, which would round large ones to the same 1.0f. */
 static size_t logreg__argmax_row(const float *x, size_t m, const float *W, const float *B,
@@ -2374,7 +2366,7 @@ static size_t logreg__argmax_row(const float *x, size_t m, const float *W, const
     double best = 0.0;
     size_t c, arg = 0;
     for (c = 0; c < V; c++) {
-        double z = logreg__score(x, W + c * m, B[c], m);
+        double z = logreg__scalar_dot(x, W + c * m, m, B[c]);
         if (!logreg__finite_d(z)) return V;
         if (c == 0 || z > best) best = z, arg = c;
     }
@@ -2598,7 +2590,7 @@ LOGREG_API logreg_status logreg_model_predict(const logreg_model *model, const f
         const float *x = X + i * ld;
         float *pr = proba ? proba + i * K : NULL;
         if (V == 1) {
-            double z = logreg__score(x, model->W, model->B[0], m), p;
+            double z = logreg__scalar_dot(x, model->W, m, model->B[0]), p;
             if (!logreg__finite_d(z)) return LOGREG_ERR_NONFINITE;
             cls[i] = z >= 0.0 ? 1 : 0;
             p = 1.0 / (1.0 + exp(-z));
@@ -2609,9 +2601,9 @@ LOGREG_API logreg_status logreg_model_predict(const logreg_model *model, const f
         if (cls[i] == V) return LOGREG_ERR_NONFINITE;
         if (pr) { /* sigma(z_c) / sum_k sigma(z_k); when every z is tiny, sigma(z) ~ e^z, so
                      scale by e^-zmax first to keep the ratio out of 0/0 */
-            double zmax = logreg__score(x, model->W + cls[i] * m, model->B[cls[i]], m), sum = 0.0;
+            double zmax = logreg__scalar_dot(x, model->W + cls[i] * m, m, model->B[cls[i]]), sum = 0.0;
             for (c = 0; c < V; c++) {
-                double z = logreg__score(x, model->W + c * m, model->B[c], m);
+                double z = logreg__scalar_dot(x, model->W + c * m, m, model->B[c]);
                 double s = zmax < -30.0 ? exp(z - zmax) : 1.0 / (1.0 + exp(-z));
                 pr[c] = (float)s, sum += s;
             }

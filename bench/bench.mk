@@ -25,7 +25,6 @@ BENCH_RUN        := OPENBLAS_NUM_THREADS=1 $(BENCH_BIN) --data_dir=$(BUILD)/data
 BENCH_DATE       := $(shell date +%F)
 BENCH_RESULTS    := bench/results
 FMNIST_SRC       ?= /usr/share/datasets/fashion-mnist
-FMNIST_FILES     := train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
 
 .PHONY: bench bench-smoke bench-report bench-t1 bench-data bench-data-install bench-deps
 
@@ -53,15 +52,8 @@ $(BENCH_OUT)/objective: bench/objective.c bench/idx.h | $(BENCH_OUT)
 
 # Fashion-MNIST (G1, T1): decompressed from the Debian package; skipped with a message if absent.
 bench-data:
-	@mkdir -p $(BUILD)/data; \
-	if [ ! -d $(FMNIST_SRC) ]; then \
-	    echo "bench-data: $(FMNIST_SRC) not found: G1 and T1 will be skipped (apt-get install dataset-fashion-mnist)"; \
-	    exit 0; fi; \
-	for f in $(FMNIST_FILES); do \
-	    [ $(BUILD)/data/$$f -nt $(FMNIST_SRC)/$$f.gz ] && continue; \
-	    echo "gzip -dc $(FMNIST_SRC)/$$f.gz > $(BUILD)/data/$$f"; \
-	    gzip -dc $(FMNIST_SRC)/$$f.gz > $(BUILD)/data/$$f.tmp && mv $(BUILD)/data/$$f.tmp $(BUILD)/data/$$f || exit 1; \
-	done
+	@if [ -d $(FMNIST_SRC) ]; then $(MAKE) --no-print-directory fmnist FMNIST_DIR=$(FMNIST_SRC); \
+	else echo "bench-data: $(FMNIST_SRC) not found: G1 and T1 will be skipped (apt-get install dataset-fashion-mnist)"; fi
 
 # The libraries the suite links (Debian packages). As root with apt-get they are installed when
 # a header is missing; otherwise the build stops with the command to run.

@@ -199,7 +199,7 @@ LOGREG_API logreg_status logreg_model_predict(const logreg_model *model, const f
         const float *x = X + i * ld;
         float *pr = proba ? proba + i * K : NULL;
         if (V == 1) {
-            double z = logreg__score(x, model->W, model->B[0], m), p;
+            double z = logreg__scalar_dot(x, model->W, m, model->B[0]), p;
             if (!logreg__finite_d(z)) return LOGREG_ERR_NONFINITE;
             cls[i] = z >= 0.0 ? 1 : 0;
             p = 1.0 / (1.0 + exp(-z));
@@ -210,9 +210,9 @@ LOGREG_API logreg_status logreg_model_predict(const logreg_model *model, const f
         if (cls[i] == V) return LOGREG_ERR_NONFINITE;
         if (pr) { /* sigma(z_c) / sum_k sigma(z_k); when every z is tiny, sigma(z) ~ e^z, so
                      scale by e^-zmax first to keep the ratio out of 0/0 */
-            double zmax = logreg__score(x, model->W + cls[i] * m, model->B[cls[i]], m), sum = 0.0;
+            double zmax = logreg__scalar_dot(x, model->W + cls[i] * m, m, model->B[cls[i]]), sum = 0.0;
             for (c = 0; c < V; c++) {
-                double z = logreg__score(x, model->W + c * m, model->B[c], m);
+                double z = logreg__scalar_dot(x, model->W + c * m, m, model->B[c]);
                 double s = zmax < -30.0 ? exp(z - zmax) : 1.0 / (1.0 + exp(-z));
                 pr[c] = (float)s, sum += s;
             }

@@ -26,14 +26,6 @@ LOGREG_API logreg_status logreg_train_ovr(const float *X, size_t n, size_t m, si
     return st;
 }
 
-/* z = w·x + b in double, as the scalar path computes it. */
-LOGREG__INLINE double logreg__score(const float *x, const float *w, float b, size_t m) {
-    double z = b;
-    size_t j;
-    for (j = 0; j < m; j++) z += (double)w[j] * (double)x[j];
-    return z;
-}
-
 /* The argmax over c < V of W_c·x + B_c (first on ties); V if a score is not finite. Scores
    are compared before the sigmoid, which would round large ones to the same 1.0f. */
 static size_t logreg__argmax_row(const float *x, size_t m, const float *W, const float *B,
@@ -41,7 +33,7 @@ static size_t logreg__argmax_row(const float *x, size_t m, const float *W, const
     double best = 0.0;
     size_t c, arg = 0;
     for (c = 0; c < V; c++) {
-        double z = logreg__score(x, W + c * m, B[c], m);
+        double z = logreg__scalar_dot(x, W + c * m, m, B[c]);
         if (!logreg__finite_d(z)) return V;
         if (c == 0 || z > best) best = z, arg = c;
     }

@@ -90,11 +90,8 @@ echo "== unit tests (every path this CPU has)"
 for t in test_kernels test_train test_errors test_dispatch test_io sigmoid_sweep; do
     one "build-$t" $CC -std=c99 $WARN $CFLAGS -I. "tests/$t.c" -o "$B/$t" -lm -lpthread
 done
-if [ -d /usr/share/datasets/fashion-mnist ] && [ ! -f build/data/train-labels-idx1-ubyte ]; then
-    mkdir -p build/data
-    for f in train-images-idx3-ubyte train-labels-idx1-ubyte; do
-        gzip -dc "/usr/share/datasets/fashion-mnist/$f.gz" >"build/data/$f"
-    done
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+    make -s --no-print-directory fmnist >/dev/null
 fi
 suite kernels "$B/test_kernels"
 suite train "$B/test_train"
