@@ -154,12 +154,24 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t
 }
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
-   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency. */
-LOGREG__AVX2 void logreg__avx2_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc) {
+   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
+   next, if not 0, is the block after this one, prefetched as in axpy_rows. */
+LOGREG__AVX2 void logreg__avx2_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+                                           uintptr_t next) {
     __m256 g0 = _mm256_setzero_ps(), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
     size_t i, k = m < LOGREG__AVX2_W ? m : LOGREG__AVX2_W, k2 = m - k; /* lanes in the first and second vector */
     for (i = 0; i + 4 <= n; i += 4) {
         const float *x = X + i * ld;
+        if (next) {
+            const char *q = (const char *)(next + sizeof(float) * i * ld);
+            LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+            LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            if (k2) {
+                q += sizeof(float) * k;
+                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            }
+        }
         __m256 r0 = _mm256_set1_ps(r[i]), r1 = _mm256_set1_ps(r[i + 1]), r2 = _mm256_set1_ps(r[i + 2]), r3 = _mm256_set1_ps(r[i + 3]);
         g0 = _mm256_fmadd_ps(r0, logreg__avx2_load(x, k), g0), g1 = _mm256_fmadd_ps(r1, logreg__avx2_load(x + ld, k), g1);
         g2 = _mm256_fmadd_ps(r2, logreg__avx2_load(x + 2 * ld, k), g2), g3 = _mm256_fmadd_ps(r3, logreg__avx2_load(x + 3 * ld, k), g3);
@@ -217,7 +229,7 @@ LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, siz
 LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, size_t n, size_t m, size_t ld,
                                                             const float *r, float *acc) {
     LOGREG__FTZ_BEGIN
-    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, r, acc);
+    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, r, acc, 0);
     else logreg__avx2_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
 }
@@ -265,7 +277,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx2_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx2_loss_residual(z, y, sw, n, want_loss, s);
-    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, z, acc);
+    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     else logreg__avx2_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     LOGREG__FTZ_END
     return bad;

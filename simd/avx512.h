@@ -104,11 +104,65 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_sigmoid(const float *z, float *
     LOGREG__FTZ_END
 }
 
+/* Halves of a transpose-reduce: a and b hold partial sums of rows; each returns the sums of lane
+   pairs (j, j+8), (j, j+1), (j, j+2) or (j, j+4), a's in one set of lanes and b's in the other,
+   so sixteen rows become one vector in four steps, the tree of hsum4 for every row. */
+LOGREG__AVX512 __m512 logreg__avx512_fold8(__m512 a, __m512 b) {
+    return _mm512_add_ps(_mm512_mask_blend_ps(0xff00, a, b), _mm512_shuffle_f32x4(a, b, 0x4e));
+}
+LOGREG__AVX512 __m512 logreg__avx512_fold1(__m512 a, __m512 b) {
+    return _mm512_add_ps(_mm512_mask_blend_ps(0xaaaa, a, b), _mm512_permute_ps(_mm512_mask_blend_ps(0x5555, a, b), 0xb1));
+}
+LOGREG__AVX512 __m512 logreg__avx512_fold2(__m512 a, __m512 b) {
+    return _mm512_add_ps(_mm512_mask_blend_ps(0xcccc, a, b), _mm512_permute_ps(_mm512_mask_blend_ps(0x3333, a, b), 0x4e));
+}
+LOGREG__AVX512 __m512 logreg__avx512_fold4(__m512 a, __m512 b) {
+    __m512 t = _mm512_mask_blend_ps(0x0f0f, a, b);
+    return _mm512_add_ps(_mm512_mask_blend_ps(0xf0f0, a, b), _mm512_shuffle_f32x4(t, t, 0xb1));
+}
+
+/* z[i] = w·x_i + b for rows of at most one vector, sixteen rows at a time: the products of
+   rows i and i+8 fold together, and so on, into one vector of sixteen sums in row order.
+   (Rows past n repeat the last row; their sums are not stored.) */
+LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+    const __mmask16 k = logreg__avx512_mask(m);
+    const __m512 wv = _mm512_maskz_loadu_ps(k, w), zero = _mm512_setzero_ps();
+    size_t i, rows;
+    for (i = 0; i < n; i += rows) {
+        const float *x = X + i * ld;
+        size_t d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11, d12, d13, d14, d15, last;
+        __m512 v0, v1, v2, v3, v4, v5, v6, v7;
+        rows = n - i < 16 ? n - i : 16, last = rows - 1;
+        d1 = (1 < last ? 1 : last) * ld, d2 = (2 < last ? 2 : last) * ld, d3 = (3 < last ? 3 : last) * ld;
+        d4 = (4 < last ? 4 : last) * ld, d5 = (5 < last ? 5 : last) * ld, d6 = (6 < last ? 6 : last) * ld;
+        d7 = (7 < last ? 7 : last) * ld, d8 = (8 < last ? 8 : last) * ld, d9 = (9 < last ? 9 : last) * ld;
+        d10 = (10 < last ? 10 : last) * ld, d11 = (11 < last ? 11 : last) * ld, d12 = (12 < last ? 12 : last) * ld;
+        d13 = (13 < last ? 13 : last) * ld, d14 = (14 < last ? 14 : last) * ld, d15 = last * ld;
+#define LOGREG__ROW(d) _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k, x + (d)), wv, zero)
+        v0 = logreg__avx512_fold8(LOGREG__ROW(0), LOGREG__ROW(d8));
+        v1 = logreg__avx512_fold8(LOGREG__ROW(d1), LOGREG__ROW(d9));
+        v2 = logreg__avx512_fold8(LOGREG__ROW(d2), LOGREG__ROW(d10));
+        v3 = logreg__avx512_fold8(LOGREG__ROW(d3), LOGREG__ROW(d11));
+        v4 = logreg__avx512_fold8(LOGREG__ROW(d4), LOGREG__ROW(d12));
+        v5 = logreg__avx512_fold8(LOGREG__ROW(d5), LOGREG__ROW(d13));
+        v6 = logreg__avx512_fold8(LOGREG__ROW(d6), LOGREG__ROW(d14));
+        v7 = logreg__avx512_fold8(LOGREG__ROW(d7), LOGREG__ROW(d15));
+#undef LOGREG__ROW
+        v0 = logreg__avx512_fold2(logreg__avx512_fold1(v0, v1), logreg__avx512_fold1(v2, v3));
+        v4 = logreg__avx512_fold2(logreg__avx512_fold1(v4, v5), logreg__avx512_fold1(v6, v7));
+        _mm512_mask_storeu_ps(z + i, logreg__avx512_mask(rows), _mm512_add_ps(logreg__avx512_fold4(v0, v4), _mm512_set1_ps(b)));
+    }
+}
+
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
    (Rows past n repeat row i; their sums are not stored.) */
 LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
     size_t i, j, rows;
+    if (m <= LOGREG__AVX512_W) {
+        logreg__avx512_dots_narrow(X, n, m, ld, w, b, z);
+        return;
+    }
     for (i = 0; i < n; i += rows) {
         const float *x0 = X + i * ld, *x1, *x2, *x3;
         __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
@@ -159,12 +213,24 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
 }
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
-   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency. */
-LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc) {
+   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
+   next, if not 0, is the block after this one, prefetched as in axpy_rows. */
+LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+                                              uintptr_t next) {
     __m512 g0 = _mm512_setzero_ps(), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
     size_t i, k = m < LOGREG__AVX512_W ? m : LOGREG__AVX512_W, k2 = m - k; /* lanes in the first and second vector */
     for (i = 0; i + 4 <= n; i += 4) {
         const float *x = X + i * ld;
+        if (next) {
+            const char *q = (const char *)(next + sizeof(float) * i * ld);
+            LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+            LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            if (k2) {
+                q += sizeof(float) * k;
+                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            }
+        }
         __m512 r0 = _mm512_set1_ps(r[i]), r1 = _mm512_set1_ps(r[i + 1]), r2 = _mm512_set1_ps(r[i + 2]), r3 = _mm512_set1_ps(r[i + 3]);
         g0 = _mm512_fmadd_ps(r0, logreg__avx512_load(x, k), g0), g1 = _mm512_fmadd_ps(r1, logreg__avx512_load(x + ld, k), g1);
         g2 = _mm512_fmadd_ps(r2, logreg__avx512_load(x + 2 * ld, k), g2), g3 = _mm512_fmadd_ps(r3, logreg__avx512_load(x + 3 * ld, k), g3);
@@ -222,7 +288,7 @@ LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m,
 LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X, size_t n, size_t m,
                                                                 size_t ld, const float *r, float *acc) {
     LOGREG__FTZ_BEGIN
-    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, r, acc);
+    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, r, acc, 0);
     else logreg__avx512_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
 }
@@ -271,7 +337,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, s
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx512_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx512_loss_residual(z, y, sw, n, want_loss, s);
-    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc);
+    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     else logreg__avx512_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     LOGREG__FTZ_END
     return bad;

@@ -159,12 +159,24 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
 }
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
-   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency. */
-LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc) {
+   whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
+   next, if not 0, is the block after this one, prefetched as in axpy_rows. */
+LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+                                             uintptr_t next) {
     float32x4_t g0 = vdupq_n_f32(0.0f), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
     size_t i, k = m < LOGREG__NEON_W ? m : LOGREG__NEON_W, k2 = m - k; /* lanes in the first and second vector */
     for (i = 0; i + 4 <= n; i += 4) {
         const float *x = X + i * ld;
+        if (next) {
+            const char *q = (const char *)(next + sizeof(float) * i * ld);
+            LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+            LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            if (k2) {
+                q += sizeof(float) * k;
+                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+            }
+        }
         float32x4_t r0 = vdupq_n_f32(r[i]), r1 = vdupq_n_f32(r[i + 1]), r2 = vdupq_n_f32(r[i + 2]), r3 = vdupq_n_f32(r[i + 3]);
         g0 = vfmaq_f32(g0, r0, logreg__neon_load(x, k)), g1 = vfmaq_f32(g1, r1, logreg__neon_load(x + ld, k));
         g2 = vfmaq_f32(g2, r2, logreg__neon_load(x + 2 * ld, k)), g3 = vfmaq_f32(g3, r3, logreg__neon_load(x + 3 * ld, k));
@@ -222,7 +234,7 @@ LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, s
 static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, size_t ld, const float *r,
                                          float *acc) {
     LOGREG__FTZ_BEGIN
-    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, r, acc);
+    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, r, acc, 0);
     else logreg__neon_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
 }
@@ -269,7 +281,7 @@ static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__neon_dots(X, n, m, ld, w, b, z);
     bad = logreg__neon_loss_residual(z, y, sw, n, want_loss, s);
-    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc);
+    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     else logreg__neon_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
     LOGREG__FTZ_END
     return bad;
