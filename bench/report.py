@@ -129,7 +129,8 @@ def markdown(ctx, results, command):
                    % statistics.median(r["real"] / r["time"] for r in ok))
     out.append("\nRatios are the other's time divided by ours: above 1× ours is faster. "
                "\"% of limit\" = time of a plain vectorized read (G) or copy (S2) of the same "
-               "bytes divided by our time.\n")
+               "bytes divided by our time; \"% of stream\" = our bytes/s over the single-thread "
+               "streaming read of 256 MiB (BW), the limit BENCHMARKS.md names.\n")
 
     sig = [k for k in work if k.startswith("S")]
     if sig:
@@ -155,8 +156,9 @@ def markdown(ctx, results, command):
         peers = ordered(p for k in grad for p in work[k]["peers"])
         out.append("## Loss + gradient, one full pass (G1–G5)\n")
         head = ["work", "path", "time/pass", "GB/s of X", "vs scalar"] + \
-               ["vs " + p for p in peers] + ["% of read limit", "floats/cycle"]
+               ["vs " + p for p in peers] + ["% of read limit", "% of stream", "floats/cycle"]
         out += [row(head), row(["---"] * len(head))]
+        stream = work.get("BW", {}).get("limit")
         for k in grad:
             w = work[k]
             for path, r in w["ours"].items():
@@ -165,6 +167,8 @@ def markdown(ctx, results, command):
                 cells += [fmt_ratio(ratio(w["peers"].get(p), r)) for p in peers]
                 lim = ratio(w["limit"], r)
                 cells.append("–" if lim is None or k == "G5" else "%.0f %%" % (100 * lim))
+                cells.append("–" if not stream or k == "G5" else
+                             "%.0f %%" % (100 * r["bytes"] / stream["bytes"]))
                 cells.append("%.2f" % (r["items"] / (mhz * 1e6)) if mhz else "–")
                 out.append(row(cells))
         out.append("\nG5 (512 × 512, 1 MiB) stays in L2, so it has no memory limit; "
