@@ -142,6 +142,16 @@ static void bm_limit(benchmark::State &st, const Workload *wl) {
     st.SetLabel(copy ? "copy-limit" : "read-limit");
 }
 
+// The core's limits for G5: lane-FMAs per second, and bytes per second loaded from L1 (16 KiB).
+static void bm_core(benchmark::State &st, bool fma) {
+    std::vector<float> buf(4096, 1.0f);
+    const size_t reps = 1000;
+    for (auto _ : st) benchmark::DoNotOptimize(fma ? peers::fma_chains(reps) : peers::l1_sum(buf.data(), buf.size(), reps));
+    if (fma) st.SetItemsProcessed((int64_t)(192.0 * reps * (double)st.iterations()));
+    else st.SetBytesProcessed((int64_t)(4.0 * buf.size() * reps * (double)st.iterations()));
+    st.SetLabel(fma ? "fma-peak" : "l1-load-peak");
+}
+
 // ---- registration: per workload, our paths, then the peers, then the limit ----
 
 static void register_all() {
@@ -179,6 +189,8 @@ static void register_all() {
             break;
         }
     }
+    benchmark::RegisterBenchmark("CORE/fma/peak", bm_core, true)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("CORE/l1/peak", bm_core, false)->Unit(benchmark::kMicrosecond);
 }
 
 // ---- context: what ran, where, built how ----

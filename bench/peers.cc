@@ -111,4 +111,25 @@ float stream_sum(const float *p, size_t n) {
 
 void stream_copy(const float *src, float *dst, size_t n) { std::memcpy(dst, src, n * sizeof(float)); }
 
+float fma_chains(size_t reps) {
+    const v16 m = v16{} + 0.999999f, c = v16{} + 1e-7f;
+    v16 a[12];
+    for (int k = 0; k < 12; k++) a[k] = v16{} + (float)k;
+    for (size_t i = 0; i < reps; i++)
+        for (int k = 0; k < 12; k++) a[k] = a[k] * m + c;  // contracted to one FMA (-O3, GNU C++)
+    v16 t = a[0];
+    for (int k = 1; k < 12; k++) t += a[k];
+    return t[0] + t[15];
+}
+
+float l1_sum(const float *p, size_t n, size_t reps) {
+    v16 a[8] = {};
+    for (size_t r = 0; r < reps; r++)
+        for (size_t i = 0; i + 128 <= n; i += 128)
+            for (int k = 0; k < 8; k++) a[k] += load16(p + i + 16 * k);
+    v16 t = a[0];
+    for (int k = 1; k < 8; k++) t += a[k];
+    return t[0] + t[15];
+}
+
 }  // namespace peers

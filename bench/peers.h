@@ -37,5 +37,11 @@ float stream_sum(const float *p, size_t n);
 // The limit for a streaming map: copy n floats.
 void stream_copy(const float *src, float *dst, size_t n);
 
+// The core's own limits, for G5 (in cache): fma_chains runs reps steps of twelve independent
+// 16-lane FMA chains (reps * 192 lane-FMAs); l1_sum sums the same n floats (L1-sized) reps
+// times with eight independent chains, so that loads, not adds, are the limit.
+float fma_chains(size_t reps);
+float l1_sum(const float *p, size_t n, size_t reps);
+
 }  // namespace peers
 #endif

@@ -98,6 +98,7 @@ def ratio(other, mine):
 
 def markdown(ctx, results, command):
     work = group(results)
+    core = work.pop("CORE", {"peers": {}})["peers"]
     mhz = ctx.get("mhz_per_cpu")
     reps = max((r.get("reps", 1) for r in results.values() if "error" not in r), default=1)
     date = ctx.get("date", "")[:10]
@@ -173,6 +174,20 @@ def markdown(ctx, results, command):
                 out.append(row(cells))
         out.append("\nG5 (512 × 512, 1 MiB) stays in L2, so it has no memory limit; "
                    "floats/cycle = floats of X per nominal clock cycle.\n")
+        fma, l1, g5 = core.get("fma-peak"), core.get("l1-load-peak"), work.get("G5", {}).get("ours", {})
+        if fma and l1 and g5:
+            out.append("The core's limits for G5, measured in this run (CORE below): the FMA peak, "
+                       "%.3g G lane-FMAs/s, allows %.3g G floats/s of X (two FMAs per float: its "
+                       "dot and its gradient term); L1 loads, %.3g GB/s, allow %.3g G floats/s "
+                       "(each float is loaded twice: for the dot, then, after the sigmoid, for the "
+                       "gradient).\n" % (fma["items"] / 1e9, fma["items"] / 2e9, l1["bytes"] / 1e9,
+                                           l1["bytes"] / 8e9))
+            out += [row(["path", "G floats/s", "% of FMA peak", "% of L1-load limit"]), row(["---"] * 4)]
+            for path, r in g5.items():
+                out.append(row([path, "%.3g" % (r["items"] / 1e9),
+                                "%.0f %%" % (100 * r["items"] / (fma["items"] / 2)),
+                                "%.0f %%" % (100 * r["items"] / (l1["bytes"] / 8))]))
+            out.append("")
 
     out.append("## Peers and limits\n")
     out += [row(["work", "who", "time", "throughput"]), row(["---"] * 4)]
@@ -181,6 +196,9 @@ def markdown(ctx, results, command):
             thr = ("%.3g G elem/s" % (r["items"] / 1e9)) if k.startswith("S") else \
                   ("%.3g GB/s" % (r["bytes"] / 1e9))
             out.append(row(["%s %s" % (k, w["shape"]), p, fmt_time(r["time"]), thr]))
+    for p, r in core.items():
+        thr = ("%.3g G lane-FMA/s" % (r["items"] / 1e9)) if r.get("items") else ("%.3g GB/s" % (r["bytes"] / 1e9))
+        out.append(row(["CORE", p, fmt_time(r["time"]), thr]))
     errors = [e for w in work.values() for e in w.get("errors", [])]
     if errors:
         out.append("\nErrors: " + "; ".join(errors))
@@ -199,6 +217,7 @@ def row(cells):
 def plot(ctx, results, png):
     """Bars: speedup over our scalar path for every contender, per workload, log scale."""
     work = group(results)
+    work.pop("CORE", None)
     cols = [p for p in OURS if any(p in w["ours"] for w in work.values())]
     cols += ordered(p for w in work.values() for p in w["peers"]) + ["bandwidth-limit"]
     lines = ["work " + " ".join(c.replace(" ", "_") for c in cols)]
