@@ -400,6 +400,12 @@ LOGREG__INLINE uint32_t logreg__bits(float x) {
     return u;
 }
 
+/* p rounded up to a multiple of 64 bytes: kernel scratch starts on a cache line, since a vector
+   load that straddles two lines costs twice (the allocations carry 64 bytes of slack). */
+LOGREG__INLINE float *logreg__align64(void *p) {
+    return (float *)(((uintptr_t)p + 63u) & ~(uintptr_t)63u);
+}
+
 /* Bit tests, so that -ffast-math in the user's flags cannot fold them away. */
 LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
 LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
@@ -1863,9 +1869,9 @@ LOGREG_API logreg_status logreg_grad_accumulate(const float *X, size_t n, size_t
     if (st != LOGREG_OK) return st;
     if (!g || (n > 0 && !r)) return LOGREG_ERR_ARG;
     if (n == 0) return LOGREG_OK;
-    sum = (double *)LOGREG_MALLOC(m * (sizeof(double) + sizeof(float)));
+    sum = (double *)LOGREG_MALLOC(m * (sizeof(double) + sizeof(float)) + 64);
     if (!sum) return LOGREG_ERR_NOMEM;
-    acc = (float *)(sum + m);
+    acc = logreg__align64(sum + m);
     for (j = 0; j < m; j++) sum[j] = g[j];
     for (i = 0; i < n; i += nb) {
         nb = n - i < LOGREG__FLUSH_ROWS ? n - i : LOGREG__FLUSH_ROWS;
@@ -1892,11 +1898,11 @@ LOGREG_API logreg_status logreg_loss_grad(const float *X, size_t n, size_t m, si
     if (st != LOGREG_OK) return st;
     if (n == 0 || !y || !w || !grad_w || !grad_b) return LOGREG_ERR_ARG;
     if (!logreg__all_finite(w, m) || !logreg__finite(b)) return LOGREG_ERR_NONFINITE;
-    g = (double *)LOGREG_MALLOC((m + 1) * sizeof(double) + m * sizeof(float));
+    g = (double *)LOGREG_MALLOC((m + 1) * sizeof(double) + m * sizeof(float) + 64);
     if (!g) return LOGREG_ERR_NOMEM;
     L.y = y, L.cls = NULL, L.K = 1, L.lab = NULL;
     st = logreg__loss_grad_d(logreg__kernels_now(), X, n, m, ld, &L, sw, w, &b, loss ? &l : NULL, g,
-                             (float *)(g + m + 1));
+                             logreg__align64(g + m + 1));
     if (st == LOGREG_OK) {
         for (j = 0; j < m; j++) grad_w[j] = (float)g[j];
         *grad_b = (float)g[m];
@@ -2370,14 +2376,14 @@ static logreg_status logreg__train(const float *X, size_t n, size_t m, size_t ld
     /* doubles: theta, the K losses, the solver's vectors; floats: W, B and scratch for the
        kernels, the 0/1 labels of one block for one-vs-rest, one SGD batch */
     nd = d + K + (t.o.solver == LOGREG_SOLVER_LBFGS ? 7 * d + 2 * logreg__lbfgs_pairs(n, d) * (d + K) : 3 * d);
-    nf = 2 * K * m + K + (cls ? K * LOGREG__BLOCK_MAX : 0) + (t.o.solver == LOGREG_SOLVER_SGD ? t.o.batch_size * (m + 2) : 0);
+    nf = 2 * K * m + K + 48 + (cls ? K * LOGREG__BLOCK_MAX : 0) + (t.o.solver == LOGREG_SOLVER_SGD ? t.o.batch_size * (m + 2) : 0);
     if (nf > (SIZE_MAX - nd * sizeof(double)) / sizeof(float)) return LOGREG_ERR_NOMEM;
     theta = (double *)LOGREG_MALLOC(nd * sizeof(double) + nf * sizeof(float));
     if (!theta) return LOGREG_ERR_NOMEM;
     t.loss = theta + d;
     buf = t.loss + K;
-    t.wf = (float *)(theta + nd);
-    t.acc = t.wf + K * m;
+    t.wf = logreg__align64(theta + nd); /* 48 floats of slack: three cache-line starts */
+    t.acc = logreg__align64(t.wf + K * m);
     t.bf = t.acc + K * m;
     t.L.lab = t.bf + K;
     st = logreg__check_data(X, n, m, ld, y, t.sw, t.o.solver == LOGREG_SOLVER_LBFGS ? buf : NULL);
@@ -2391,7 +2397,7 @@ static logreg_status logreg__train(const float *X, size_t n, size_t m, size_t ld
     }
 
     if (t.o.solver == LOGREG_SOLVER_GD) st = logreg__gd(&t, theta, buf);
-    else if (t.o.solver == LOGREG_SOLVER_SGD) st = logreg__sgd(&t, theta, buf, t.L.lab + (cls ? K * LOGREG__BLOCK_MAX : 0));
+    else if (t.o.solver == LOGREG_SOLVER_SGD) st = logreg__sgd(&t, theta, buf, logreg__align64(t.L.lab + (cls ? K * LOGREG__BLOCK_MAX : 0)));
     else st = logreg__lbfgs(&t, theta, buf);
 
     if (st == LOGREG_OK || st == LOGREG_ERR_DIVERGED) {

@@ -106,6 +106,12 @@ LOGREG__INLINE uint32_t logreg__bits(float x) {
     return u;
 }
 
+/* p rounded up to a multiple of 64 bytes: kernel scratch starts on a cache line, since a vector
+   load that straddles two lines costs twice (the allocations carry 64 bytes of slack). */
+LOGREG__INLINE float *logreg__align64(void *p) {
+    return (float *)(((uintptr_t)p + 63u) & ~(uintptr_t)63u);
+}
+
 /* Bit tests, so that -ffast-math in the user's flags cannot fold them away. */
 LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
 LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }

@@ -303,9 +303,9 @@ LOGREG_API logreg_status logreg_grad_accumulate(const float *X, size_t n, size_t
     if (st != LOGREG_OK) return st;
     if (!g || (n > 0 && !r)) return LOGREG_ERR_ARG;
     if (n == 0) return LOGREG_OK;
-    sum = (double *)LOGREG_MALLOC(m * (sizeof(double) + sizeof(float)));
+    sum = (double *)LOGREG_MALLOC(m * (sizeof(double) + sizeof(float)) + 64);
     if (!sum) return LOGREG_ERR_NOMEM;
-    acc = (float *)(sum + m);
+    acc = logreg__align64(sum + m);
     for (j = 0; j < m; j++) sum[j] = g[j];
     for (i = 0; i < n; i += nb) {
         nb = n - i < LOGREG__FLUSH_ROWS ? n - i : LOGREG__FLUSH_ROWS;
@@ -332,11 +332,11 @@ LOGREG_API logreg_status logreg_loss_grad(const float *X, size_t n, size_t m, si
     if (st != LOGREG_OK) return st;
     if (n == 0 || !y || !w || !grad_w || !grad_b) return LOGREG_ERR_ARG;
     if (!logreg__all_finite(w, m) || !logreg__finite(b)) return LOGREG_ERR_NONFINITE;
-    g = (double *)LOGREG_MALLOC((m + 1) * sizeof(double) + m * sizeof(float));
+    g = (double *)LOGREG_MALLOC((m + 1) * sizeof(double) + m * sizeof(float) + 64);
     if (!g) return LOGREG_ERR_NOMEM;
     L.y = y, L.cls = NULL, L.K = 1, L.lab = NULL;
     st = logreg__loss_grad_d(logreg__kernels_now(), X, n, m, ld, &L, sw, w, &b, loss ? &l : NULL, g,
-                             (float *)(g + m + 1));
+                             logreg__align64(g + m + 1));
     if (st == LOGREG_OK) {
         for (j = 0; j < m; j++) grad_w[j] = (float)g[j];
         *grad_b = (float)g[m];

@@ -453,14 +453,14 @@ static logreg_status logreg__train(const float *X, size_t n, size_t m, size_t ld
     /* doubles: theta, the K losses, the solver's vectors; floats: W, B and scratch for the
        kernels, the 0/1 labels of one block for one-vs-rest, one SGD batch */
     nd = d + K + (t.o.solver == LOGREG_SOLVER_LBFGS ? 7 * d + 2 * logreg__lbfgs_pairs(n, d) * (d + K) : 3 * d);
-    nf = 2 * K * m + K + (cls ? K * LOGREG__BLOCK_MAX : 0) + (t.o.solver == LOGREG_SOLVER_SGD ? t.o.batch_size * (m + 2) : 0);
+    nf = 2 * K * m + K + 48 + (cls ? K * LOGREG__BLOCK_MAX : 0) + (t.o.solver == LOGREG_SOLVER_SGD ? t.o.batch_size * (m + 2) : 0);
     if (nf > (SIZE_MAX - nd * sizeof(double)) / sizeof(float)) return LOGREG_ERR_NOMEM;
     theta = (double *)LOGREG_MALLOC(nd * sizeof(double) + nf * sizeof(float));
     if (!theta) return LOGREG_ERR_NOMEM;
     t.loss = theta + d;
     buf = t.loss + K;
-    t.wf = (float *)(theta + nd);
-    t.acc = t.wf + K * m;
+    t.wf = logreg__align64(theta + nd); /* 48 floats of slack: three cache-line starts */
+    t.acc = logreg__align64(t.wf + K * m);
     t.bf = t.acc + K * m;
     t.L.lab = t.bf + K;
     st = logreg__check_data(X, n, m, ld, y, t.sw, t.o.solver == LOGREG_SOLVER_LBFGS ? buf : NULL);
@@ -474,7 +474,7 @@ static logreg_status logreg__train(const float *X, size_t n, size_t m, size_t ld
     }
 
     if (t.o.solver == LOGREG_SOLVER_GD) st = logreg__gd(&t, theta, buf);
-    else if (t.o.solver == LOGREG_SOLVER_SGD) st = logreg__sgd(&t, theta, buf, t.L.lab + (cls ? K * LOGREG__BLOCK_MAX : 0));
+    else if (t.o.solver == LOGREG_SOLVER_SGD) st = logreg__sgd(&t, theta, buf, logreg__align64(t.L.lab + (cls ? K * LOGREG__BLOCK_MAX : 0)));
     else st = logreg__lbfgs(&t, theta, buf);
 
     if (st == LOGREG_OK || st == LOGREG_ERR_DIVERGED) {
