@@ -435,6 +435,23 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
    0 under FTZ. */
 #define LOGREG__EXP_BIAS 151.0f
 #define LOGREG__EXP_SCALE 5.96046448e-08f /* 2^-24 */
+/* The x86 sigmoid kernels take σ(z) = 1/(1+E), E = e^-t, t = z clamped to [-SIG_TMAX, SIG_TMAX]:
+   no select by the sign of z. y ≈ 1/(1+E) is a reciprocal estimate, then σ = y (1 + ρ (+ ρ²)),
+   ρ = 1 - (1+E) y computed as (1 - E y) - y, which never rounds 1+E: the subtraction is exact,
+   and 1 - E y rounds a number near y when E > 1 (z < 0) and within 2^-25 when E <= 1, where y,
+   constant between steps of the estimate, keeps σ monotone. E = 2^n e^-s with n = round(-t
+   log2e) to 1/N (N = 16 on AVX-512, 8 on AVX2), s = t + n ln2 in two steps (|s| <= ln2/2N), and
+   2^n = 2^floor(n) T_k from a table of T_k = 2^(k/N) rounded to float, k = the low bits of n N,
+   with a second table of their relative rounding errors d_k: E = 2^floor(n) (T_k + T_k (d_k +
+   e^-s - 1)), e^-s - 1 ≈ -s + s^2 h(s), h fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7
+   relative with AVX-512's degree 1, 2^-31.5 with AVX2's degree 2). */
+#define LOGREG__SIG_TMAX 88.0f           /* σ(-88) < FLT_MIN, e^88 < FLT_MAX */
+#define LOGREG__ROUND_MAGIC16 786432.0f  /* 0x1.8p19: rounds to 1/16 */
+#define LOGREG__ROUND_MAGIC8 1572864.0f  /* 0x1.8p20: rounds to 1/8 */
+#define LOGREG__EXP16_H0 0.500009775f
+#define LOGREG__EXP16_H1 (-0.166668624f)
+#define LOGREG__EXP8_H1 (-0.166678399f)
+#define LOGREG__EXP8_H2 0.04166862f
 /* The loss from z, never from a rounded σ: BCE = ln(1+e) + |z| (z >= 0 ? 1-y : y), e = e^-|z|,
    a sum of two non-negative terms. ln(1+e), e in [0, 1], is k ln2 + 2 atanh(s) with
    k = (e > sqrt2 - 1), s = (e - k)/(e + 2 + k) in [-0.1716, 0.1716], which never rounds 1+e;
@@ -616,6 +633,32 @@ LOGREG__AVX2 __m256 logreg__avx2_exp_nabs(__m256 z) {
     return _mm256_mul_ps(p, s);
 }
 
+/* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
+   common.h): the bits of f shifted left by 20 add back k << 20 and floor(n) to the exponent. */
+static const uint32_t logreg__avx2_exp2_t[8] = {
+    0x3f800000, 0x3f7b95c2, 0x3f7837f0, 0x3f75fed7, 0x3f7504f3, 0x3f75672a, 0x3f7744fd, 0x3f7ac0c7};
+static const uint32_t logreg__avx2_exp2_d[8] = {
+    0x00000000, 0xb24e0611, 0x33092801, 0xb3051aa8, 0x329302ae, 0x31b3d0e5, 0xb27ce182, 0xb1d290be};
+
+/* e^-t for t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126) */
+LOGREG__AVX2 __m256 logreg__avx2_exp_neg(__m256 t) {
+    const __m256 magic = _mm256_set1_ps(LOGREG__ROUND_MAGIC8);
+    __m256 f = _mm256_fmadd_ps(t, _mm256_set1_ps(-LOGREG__LOG2E), magic);
+    __m256 n = _mm256_sub_ps(f, magic);
+    __m256i k = _mm256_castps_si256(f); /* vpermps reads the low 3 bits: 8 n mod 8 */
+    __m256 tk = _mm256_castsi256_ps(_mm256_add_epi32(
+        _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_t), k), _mm256_slli_epi32(k, 20)));
+    __m256 dk = _mm256_permutevar8x32_ps(_mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_d)), k);
+    __m256 s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_HI), t);
+    __m256 p;
+    s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_LO), s);
+    p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP8_H2), s, _mm256_set1_ps(LOGREG__EXP8_H1));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-1.0f));
+    p = _mm256_fmadd_ps(p, s, dk);
+    return _mm256_fmadd_ps(p, tk, tk);
+}
+
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
    num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
 LOGREG__AVX2 __m256 logreg__avx2_ratio(__m256 num, __m256 e) {
@@ -624,9 +667,14 @@ LOGREG__AVX2 __m256 logreg__avx2_ratio(__m256 num, __m256 e) {
     return _mm256_fmadd_ps(_mm256_fnmadd_ps(e, q, _mm256_sub_ps(num, q)), _mm256_rcp_ps(d), q);
 }
 
-/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
-LOGREG__AVX2 __m256 logreg__avx2_sigmoid_e(__m256 z, __m256 e) {
-    return logreg__avx2_ratio(_mm256_blendv_ps(_mm256_set1_ps(1.0f), e, z), e); /* by the sign bit of z */
+/* σ(z) = 1/(1+e), e = e^-z (see common.h); rcpps gives 12 bits, so σ = y (1 + ρ + ρ²). */
+LOGREG__AVX2 __m256 logreg__avx2_sigmoid_v(__m256 z) {
+    /* max and min return their second operand when one is NaN, so a NaN z stays NaN */
+    __m256 t = _mm256_min_ps(_mm256_set1_ps(LOGREG__SIG_TMAX - 1.0f), _mm256_max_ps(_mm256_set1_ps(-LOGREG__SIG_TMAX), z));
+    __m256 e = logreg__avx2_exp_neg(t);
+    __m256 y = _mm256_rcp_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), e));
+    __m256 r = _mm256_sub_ps(_mm256_fnmadd_ps(e, y, _mm256_set1_ps(1.0f)), y);
+    return _mm256_fmadd_ps(_mm256_fmadd_ps(r, r, r), y, y);
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
@@ -664,11 +712,11 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, s
     LOGREG__FTZ_BEGIN
     for (i = 0; i + LOGREG__AVX2_W <= n; i += LOGREG__AVX2_W) {
         v = _mm256_loadu_ps(z + i);
-        _mm256_storeu_ps(a + i, logreg__avx2_sigmoid_e(v, logreg__avx2_exp_nabs(v)));
+        _mm256_storeu_ps(a + i, logreg__avx2_sigmoid_v(v));
     }
     if (i < n) {
         v = logreg__avx2_load(z + i, n - i);
-        logreg__avx2_store(a + i, n - i, logreg__avx2_sigmoid_e(v, logreg__avx2_exp_nabs(v)));
+        logreg__avx2_store(a + i, n - i, logreg__avx2_sigmoid_v(v));
     }
     LOGREG__FTZ_END
 }
@@ -867,7 +915,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, s
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(p + i, k);
         badz |= logreg__avx2_nonfinite(z);
-        _mm256_maskstore_ps(p + i, k, logreg__avx2_sigmoid_e(z, logreg__avx2_exp_nabs(z)));
+        _mm256_maskstore_ps(p + i, k, logreg__avx2_sigmoid_v(z));
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;
@@ -926,6 +974,31 @@ LOGREG__AVX512 __m512 logreg__avx512_exp_nabs(__m512 z) {
     return _mm512_scalef_ps(p, n);
 }
 
+/* T_k = 2^(k/16) rounded to float and its relative error d_k, as bits (see common.h) */
+static const uint32_t logreg__avx512_exp2_t[16] = {
+    0x3f800000, 0x3f85aac3, 0x3f8b95c2, 0x3f91c3d3, 0x3f9837f0, 0x3f9ef532, 0x3fa5fed7, 0x3fad583f,
+    0x3fb504f3, 0x3fbd08a4, 0x3fc5672a, 0x3fce248c, 0x3fd744fd, 0x3fe0ccdf, 0x3feac0c7, 0x3ff5257d};
+static const uint32_t logreg__avx512_exp2_d[16] = {
+    0x00000000, 0x3346cb6a, 0xb24e0611, 0x334b2482, 0x33092801, 0x331b85f2, 0xb3051aa8, 0xb2006c56,
+    0x329302ae, 0xb302e5a2, 0x31b3d0e5, 0x31d1daf2, 0xb27ce182, 0xb1b4b0da, 0xb1d290be, 0x31b0a147};
+
+/* e^-t for t in [-SIG_TMAX, SIG_TMAX], 0 where that is below FLT_MIN */
+LOGREG__AVX512 __m512 logreg__avx512_exp_neg(__m512 t) {
+    const __m512 magic = _mm512_set1_ps(LOGREG__ROUND_MAGIC16);
+    __m512 f = _mm512_fmadd_ps(t, _mm512_set1_ps(-LOGREG__LOG2E), magic);
+    __m512 n = _mm512_sub_ps(f, magic);
+    __m512i k = _mm512_castps_si512(f); /* vpermps reads the low 4 bits: 16 n mod 16 */
+    __m512 tk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_t)));
+    __m512 dk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_d)));
+    __m512 s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
+    __m512 p;
+    s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_LO), s);
+    p = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP16_H1), s, _mm512_set1_ps(LOGREG__EXP16_H0));
+    p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(-1.0f));
+    p = _mm512_fmadd_ps(p, s, dk);
+    return _mm512_scalef_ps(_mm512_fmadd_ps(p, tk, tk), n); /* scalef takes floor(n) */
+}
+
 /* num/(1+e) rounded once: a reciprocal estimate q, then one correction by the residual
    num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
 LOGREG__AVX512 __m512 logreg__avx512_ratio(__m512 num, __m512 e) {
@@ -934,10 +1007,13 @@ LOGREG__AVX512 __m512 logreg__avx512_ratio(__m512 num, __m512 e) {
     return _mm512_fmadd_ps(_mm512_fnmadd_ps(e, q, _mm512_sub_ps(num, q)), y, q);
 }
 
-/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
-LOGREG__AVX512 __m512 logreg__avx512_sigmoid_e(__m512 z, __m512 e) {
-    __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
-    return logreg__avx512_ratio(_mm512_mask_blend_ps(neg, _mm512_set1_ps(1.0f), e), e);
+/* σ(z) = 1/(1+e), e = e^-z (see common.h). vrangeps clamps z to ±SIG_TMAX but turns a quiet
+   NaN into the bound, so NaN lanes take z through the masked reciprocal instead. */
+LOGREG__AVX512 __m512 logreg__avx512_sigmoid_v(__m512 z) {
+    __mmask16 ord = _mm512_cmp_ps_mask(z, z, _CMP_ORD_Q);
+    __m512 e = logreg__avx512_exp_neg(_mm512_range_ps(z, _mm512_set1_ps(LOGREG__SIG_TMAX), 0x02));
+    __m512 y = _mm512_mask_rcp14_ps(z, ord, _mm512_add_ps(_mm512_set1_ps(1.0f), e));
+    return _mm512_fmadd_ps(_mm512_sub_ps(_mm512_fnmadd_ps(e, y, _mm512_set1_ps(1.0f)), y), y, y);
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
@@ -980,11 +1056,11 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_sigmoid(const float *z, float *
     LOGREG__FTZ_BEGIN
     for (i = 0; i + LOGREG__AVX512_W <= n; i += LOGREG__AVX512_W) {
         v = _mm512_loadu_ps(z + i);
-        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_e(v, logreg__avx512_exp_nabs(v)));
+        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_v(v));
     }
     if (i < n) {
         v = logreg__avx512_load(z + i, n - i);
-        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_e(v, logreg__avx512_exp_nabs(v)));
+        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_v(v));
     }
     LOGREG__FTZ_END
 }
@@ -1238,7 +1314,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, p + i);
         badz |= logreg__avx512_nonfinite(z) & k;
-        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_e(z, logreg__avx512_exp_nabs(z)));
+        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_v(z));
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;
@@ -1311,8 +1387,10 @@ LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
     return vfmaq_f32(q, vfmsq_f32(vsubq_f32(num, q), e, q), vrecpeq_f32(d));
 }
 
-/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
-LOGREG__INLINE float32x4_t logreg__neon_sigmoid_e(float32x4_t z, float32x4_t e) {
+/* σ(z) = (z < 0 ? e : 1)/(1+e), e = e^-|z|: NEON keeps the select by the sign that the x86
+   paths replaced by a table-based e^-z (common.h); its sweep is in the README. */
+LOGREG__INLINE float32x4_t logreg__neon_sigmoid_v(float32x4_t z) {
+    float32x4_t e = logreg__neon_exp_nabs(z);
     uint32x4_t neg = vcltq_f32(z, vdupq_n_f32(0.0f));
     return logreg__neon_ratio(vbslq_f32(neg, e, vdupq_n_f32(1.0f)), e);
 }
@@ -1352,11 +1430,11 @@ static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
     LOGREG__FTZ_BEGIN
     for (i = 0; i + LOGREG__NEON_W <= n; i += LOGREG__NEON_W) {
         v = vld1q_f32(z + i);
-        vst1q_f32(a + i, logreg__neon_sigmoid_e(v, logreg__neon_exp_nabs(v)));
+        vst1q_f32(a + i, logreg__neon_sigmoid_v(v));
     }
     if (i < n) {
         v = logreg__neon_load(z + i, n - i);
-        logreg__neon_store(a + i, n - i, logreg__neon_sigmoid_e(v, logreg__neon_exp_nabs(v)));
+        logreg__neon_store(a + i, n - i, logreg__neon_sigmoid_v(v));
     }
     LOGREG__FTZ_END
 }
@@ -1552,7 +1630,7 @@ static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, s
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(p + i, n - i);
         badz |= logreg__neon_nonfinite(z);
-        logreg__neon_store(p + i, n - i, logreg__neon_sigmoid_e(z, logreg__neon_exp_nabs(z)));
+        logreg__neon_store(p + i, n - i, logreg__neon_sigmoid_v(z));
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;

@@ -42,6 +42,32 @@ LOGREG__AVX2 __m256 logreg__avx2_exp_nabs(__m256 z) {
     return _mm256_mul_ps(p, s);
 }
 
+/* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
+   common.h): the bits of f shifted left by 20 add back k << 20 and floor(n) to the exponent. */
+static const uint32_t logreg__avx2_exp2_t[8] = {
+    0x3f800000, 0x3f7b95c2, 0x3f7837f0, 0x3f75fed7, 0x3f7504f3, 0x3f75672a, 0x3f7744fd, 0x3f7ac0c7};
+static const uint32_t logreg__avx2_exp2_d[8] = {
+    0x00000000, 0xb24e0611, 0x33092801, 0xb3051aa8, 0x329302ae, 0x31b3d0e5, 0xb27ce182, 0xb1d290be};
+
+/* e^-t for t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126) */
+LOGREG__AVX2 __m256 logreg__avx2_exp_neg(__m256 t) {
+    const __m256 magic = _mm256_set1_ps(LOGREG__ROUND_MAGIC8);
+    __m256 f = _mm256_fmadd_ps(t, _mm256_set1_ps(-LOGREG__LOG2E), magic);
+    __m256 n = _mm256_sub_ps(f, magic);
+    __m256i k = _mm256_castps_si256(f); /* vpermps reads the low 3 bits: 8 n mod 8 */
+    __m256 tk = _mm256_castsi256_ps(_mm256_add_epi32(
+        _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_t), k), _mm256_slli_epi32(k, 20)));
+    __m256 dk = _mm256_permutevar8x32_ps(_mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_d)), k);
+    __m256 s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_HI), t);
+    __m256 p;
+    s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_LO), s);
+    p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP8_H2), s, _mm256_set1_ps(LOGREG__EXP8_H1));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-1.0f));
+    p = _mm256_fmadd_ps(p, s, dk);
+    return _mm256_fmadd_ps(p, tk, tk);
+}
+
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
    num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
 LOGREG__AVX2 __m256 logreg__avx2_ratio(__m256 num, __m256 e) {
@@ -50,9 +76,14 @@ LOGREG__AVX2 __m256 logreg__avx2_ratio(__m256 num, __m256 e) {
     return _mm256_fmadd_ps(_mm256_fnmadd_ps(e, q, _mm256_sub_ps(num, q)), _mm256_rcp_ps(d), q);
 }
 
-/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
-LOGREG__AVX2 __m256 logreg__avx2_sigmoid_e(__m256 z, __m256 e) {
-    return logreg__avx2_ratio(_mm256_blendv_ps(_mm256_set1_ps(1.0f), e, z), e); /* by the sign bit of z */
+/* σ(z) = 1/(1+e), e = e^-z (see common.h); rcpps gives 12 bits, so σ = y (1 + ρ + ρ²). */
+LOGREG__AVX2 __m256 logreg__avx2_sigmoid_v(__m256 z) {
+    /* max and min return their second operand when one is NaN, so a NaN z stays NaN */
+    __m256 t = _mm256_min_ps(_mm256_set1_ps(LOGREG__SIG_TMAX - 1.0f), _mm256_max_ps(_mm256_set1_ps(-LOGREG__SIG_TMAX), z));
+    __m256 e = logreg__avx2_exp_neg(t);
+    __m256 y = _mm256_rcp_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), e));
+    __m256 r = _mm256_sub_ps(_mm256_fnmadd_ps(e, y, _mm256_set1_ps(1.0f)), y);
+    return _mm256_fmadd_ps(_mm256_fmadd_ps(r, r, r), y, y);
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
@@ -90,11 +121,11 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, s
     LOGREG__FTZ_BEGIN
     for (i = 0; i + LOGREG__AVX2_W <= n; i += LOGREG__AVX2_W) {
         v = _mm256_loadu_ps(z + i);
-        _mm256_storeu_ps(a + i, logreg__avx2_sigmoid_e(v, logreg__avx2_exp_nabs(v)));
+        _mm256_storeu_ps(a + i, logreg__avx2_sigmoid_v(v));
     }
     if (i < n) {
         v = logreg__avx2_load(z + i, n - i);
-        logreg__avx2_store(a + i, n - i, logreg__avx2_sigmoid_e(v, logreg__avx2_exp_nabs(v)));
+        logreg__avx2_store(a + i, n - i, logreg__avx2_sigmoid_v(v));
     }
     LOGREG__FTZ_END
 }
@@ -293,7 +324,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, s
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(p + i, k);
         badz |= logreg__avx2_nonfinite(z);
-        _mm256_maskstore_ps(p + i, k, logreg__avx2_sigmoid_e(z, logreg__avx2_exp_nabs(z)));
+        _mm256_maskstore_ps(p + i, k, logreg__avx2_sigmoid_v(z));
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;

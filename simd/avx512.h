@@ -41,6 +41,31 @@ LOGREG__AVX512 __m512 logreg__avx512_exp_nabs(__m512 z) {
     return _mm512_scalef_ps(p, n);
 }
 
+/* T_k = 2^(k/16) rounded to float and its relative error d_k, as bits (see common.h) */
+static const uint32_t logreg__avx512_exp2_t[16] = {
+    0x3f800000, 0x3f85aac3, 0x3f8b95c2, 0x3f91c3d3, 0x3f9837f0, 0x3f9ef532, 0x3fa5fed7, 0x3fad583f,
+    0x3fb504f3, 0x3fbd08a4, 0x3fc5672a, 0x3fce248c, 0x3fd744fd, 0x3fe0ccdf, 0x3feac0c7, 0x3ff5257d};
+static const uint32_t logreg__avx512_exp2_d[16] = {
+    0x00000000, 0x3346cb6a, 0xb24e0611, 0x334b2482, 0x33092801, 0x331b85f2, 0xb3051aa8, 0xb2006c56,
+    0x329302ae, 0xb302e5a2, 0x31b3d0e5, 0x31d1daf2, 0xb27ce182, 0xb1b4b0da, 0xb1d290be, 0x31b0a147};
+
+/* e^-t for t in [-SIG_TMAX, SIG_TMAX], 0 where that is below FLT_MIN */
+LOGREG__AVX512 __m512 logreg__avx512_exp_neg(__m512 t) {
+    const __m512 magic = _mm512_set1_ps(LOGREG__ROUND_MAGIC16);
+    __m512 f = _mm512_fmadd_ps(t, _mm512_set1_ps(-LOGREG__LOG2E), magic);
+    __m512 n = _mm512_sub_ps(f, magic);
+    __m512i k = _mm512_castps_si512(f); /* vpermps reads the low 4 bits: 16 n mod 16 */
+    __m512 tk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_t)));
+    __m512 dk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_d)));
+    __m512 s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
+    __m512 p;
+    s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_LO), s);
+    p = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP16_H1), s, _mm512_set1_ps(LOGREG__EXP16_H0));
+    p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(-1.0f));
+    p = _mm512_fmadd_ps(p, s, dk);
+    return _mm512_scalef_ps(_mm512_fmadd_ps(p, tk, tk), n); /* scalef takes floor(n) */
+}
+
 /* num/(1+e) rounded once: a reciprocal estimate q, then one correction by the residual
    num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
 LOGREG__AVX512 __m512 logreg__avx512_ratio(__m512 num, __m512 e) {
@@ -49,10 +74,13 @@ LOGREG__AVX512 __m512 logreg__avx512_ratio(__m512 num, __m512 e) {
     return _mm512_fmadd_ps(_mm512_fnmadd_ps(e, q, _mm512_sub_ps(num, q)), y, q);
 }
 
-/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
-LOGREG__AVX512 __m512 logreg__avx512_sigmoid_e(__m512 z, __m512 e) {
-    __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
-    return logreg__avx512_ratio(_mm512_mask_blend_ps(neg, _mm512_set1_ps(1.0f), e), e);
+/* σ(z) = 1/(1+e), e = e^-z (see common.h). vrangeps clamps z to ±SIG_TMAX but turns a quiet
+   NaN into the bound, so NaN lanes take z through the masked reciprocal instead. */
+LOGREG__AVX512 __m512 logreg__avx512_sigmoid_v(__m512 z) {
+    __mmask16 ord = _mm512_cmp_ps_mask(z, z, _CMP_ORD_Q);
+    __m512 e = logreg__avx512_exp_neg(_mm512_range_ps(z, _mm512_set1_ps(LOGREG__SIG_TMAX), 0x02));
+    __m512 y = _mm512_mask_rcp14_ps(z, ord, _mm512_add_ps(_mm512_set1_ps(1.0f), e));
+    return _mm512_fmadd_ps(_mm512_sub_ps(_mm512_fnmadd_ps(e, y, _mm512_set1_ps(1.0f)), y), y, y);
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
@@ -95,11 +123,11 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_sigmoid(const float *z, float *
     LOGREG__FTZ_BEGIN
     for (i = 0; i + LOGREG__AVX512_W <= n; i += LOGREG__AVX512_W) {
         v = _mm512_loadu_ps(z + i);
-        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_e(v, logreg__avx512_exp_nabs(v)));
+        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_v(v));
     }
     if (i < n) {
         v = logreg__avx512_load(z + i, n - i);
-        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_e(v, logreg__avx512_exp_nabs(v)));
+        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_v(v));
     }
     LOGREG__FTZ_END
 }
@@ -353,7 +381,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, p + i);
         badz |= logreg__avx512_nonfinite(z) & k;
-        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_e(z, logreg__avx512_exp_nabs(z)));
+        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_v(z));
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;

@@ -141,6 +141,23 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
    0 under FTZ. */
 #define LOGREG__EXP_BIAS 151.0f
 #define LOGREG__EXP_SCALE 5.96046448e-08f /* 2^-24 */
+/* The x86 sigmoid kernels take σ(z) = 1/(1+E), E = e^-t, t = z clamped to [-SIG_TMAX, SIG_TMAX]:
+   no select by the sign of z. y ≈ 1/(1+E) is a reciprocal estimate, then σ = y (1 + ρ (+ ρ²)),
+   ρ = 1 - (1+E) y computed as (1 - E y) - y, which never rounds 1+E: the subtraction is exact,
+   and 1 - E y rounds a number near y when E > 1 (z < 0) and within 2^-25 when E <= 1, where y,
+   constant between steps of the estimate, keeps σ monotone. E = 2^n e^-s with n = round(-t
+   log2e) to 1/N (N = 16 on AVX-512, 8 on AVX2), s = t + n ln2 in two steps (|s| <= ln2/2N), and
+   2^n = 2^floor(n) T_k from a table of T_k = 2^(k/N) rounded to float, k = the low bits of n N,
+   with a second table of their relative rounding errors d_k: E = 2^floor(n) (T_k + T_k (d_k +
+   e^-s - 1)), e^-s - 1 ≈ -s + s^2 h(s), h fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7
+   relative with AVX-512's degree 1, 2^-31.5 with AVX2's degree 2). */
+#define LOGREG__SIG_TMAX 88.0f           /* σ(-88) < FLT_MIN, e^88 < FLT_MAX */
+#define LOGREG__ROUND_MAGIC16 786432.0f  /* 0x1.8p19: rounds to 1/16 */
+#define LOGREG__ROUND_MAGIC8 1572864.0f  /* 0x1.8p20: rounds to 1/8 */
+#define LOGREG__EXP16_H0 0.500009775f
+#define LOGREG__EXP16_H1 (-0.166668624f)
+#define LOGREG__EXP8_H1 (-0.166678399f)
+#define LOGREG__EXP8_H2 0.04166862f
 /* The loss from z, never from a rounded σ: BCE = ln(1+e) + |z| (z >= 0 ? 1-y : y), e = e^-|z|,
    a sum of two non-negative terms. ln(1+e), e in [0, 1], is k ln2 + 2 atanh(s) with
    k = (e > sqrt2 - 1), s = (e - k)/(e + 2 + k) in [-0.1716, 0.1716], which never rounds 1+e;

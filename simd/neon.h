@@ -55,8 +55,10 @@ LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
     return vfmaq_f32(q, vfmsq_f32(vsubq_f32(num, q), e, q), vrecpeq_f32(d));
 }
 
-/* σ(z) = (z < 0 ? e : 1)/(1+e), from e = e^-|z|. */
-LOGREG__INLINE float32x4_t logreg__neon_sigmoid_e(float32x4_t z, float32x4_t e) {
+/* σ(z) = (z < 0 ? e : 1)/(1+e), e = e^-|z|: NEON keeps the select by the sign that the x86
+   paths replaced by a table-based e^-z (common.h); its sweep is in the README. */
+LOGREG__INLINE float32x4_t logreg__neon_sigmoid_v(float32x4_t z) {
+    float32x4_t e = logreg__neon_exp_nabs(z);
     uint32x4_t neg = vcltq_f32(z, vdupq_n_f32(0.0f));
     return logreg__neon_ratio(vbslq_f32(neg, e, vdupq_n_f32(1.0f)), e);
 }
@@ -96,11 +98,11 @@ static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
     LOGREG__FTZ_BEGIN
     for (i = 0; i + LOGREG__NEON_W <= n; i += LOGREG__NEON_W) {
         v = vld1q_f32(z + i);
-        vst1q_f32(a + i, logreg__neon_sigmoid_e(v, logreg__neon_exp_nabs(v)));
+        vst1q_f32(a + i, logreg__neon_sigmoid_v(v));
     }
     if (i < n) {
         v = logreg__neon_load(z + i, n - i);
-        logreg__neon_store(a + i, n - i, logreg__neon_sigmoid_e(v, logreg__neon_exp_nabs(v)));
+        logreg__neon_store(a + i, n - i, logreg__neon_sigmoid_v(v));
     }
     LOGREG__FTZ_END
 }
@@ -296,7 +298,7 @@ static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, s
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(p + i, n - i);
         badz |= logreg__neon_nonfinite(z);
-        logreg__neon_store(p + i, n - i, logreg__neon_sigmoid_e(z, logreg__neon_exp_nabs(z)));
+        logreg__neon_store(p + i, n - i, logreg__neon_sigmoid_v(z));
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;
