@@ -40,6 +40,24 @@ typedef struct data_spec {
     size_t min_m;       /* libsvm: at least this many features (e.g. a model's m) */
 } data_spec;
 
+/* count floats on a 64-byte boundary (rows of X then start on cache lines when m is a multiple
+   of 16: the kernels' vector loads never straddle two lines); free with data_free_floats. */
+DATA_FN float *data_floats(size_t count) {
+    char *raw, *p;
+    if (count > (SIZE_MAX - 64 - sizeof(void *)) / sizeof(float)) return NULL;
+    if (!(raw = (char *)malloc(count * sizeof(float) + 64 + sizeof(void *)))) return NULL;
+    p = raw + sizeof(void *);
+    p += (64 - (uintptr_t)p % 64) % 64;
+    memcpy(p - sizeof(void *), &raw, sizeof raw);
+    return (float *)p;
+}
+DATA_FN void data_free_floats(float *p) {
+    void *raw;
+    if (!p) return;
+    memcpy(&raw, (char *)p - sizeof(void *), sizeof raw);
+    free(raw);
+}
+
 /* Formats err as "problem" and returns 0, so that readers can `return data_fail(...)`. */
 DATA_FN int data_fail(char *err, size_t len, const char *fmt, ...) {
     va_list ap;
@@ -51,7 +69,7 @@ DATA_FN int data_fail(char *err, size_t len, const char *fmt, ...) {
 }
 
 DATA_FN void data_free(dataset *d) {
-    free(d->X);
+    data_free_floats(d->X);
     free(d->y);
     memset(d, 0, sizeof *d);
 }
@@ -240,8 +258,9 @@ DATA_FN int data_libsvm_line(const char *path, size_t line, const char *p, data_
 /* n rows of m floats, zeroed; 0 with err set if that is too large. */
 DATA_FN float *data_matrix(const char *path, size_t n, size_t m, char *err, size_t errlen) {
     float *X = NULL;
-    if (m == 0 || n <= SIZE_MAX / sizeof(float) / m) X = (float *)calloc(n * m > 0 ? n * m : 1, sizeof(float));
+    if (m == 0 || n <= SIZE_MAX / sizeof(float) / m) X = data_floats(n * m > 0 ? n * m : 1);
     if (!X) data_fail(err, errlen, "%s: out of memory for %zu x %zu floats", path, n, m);
+    else memset(X, 0, n * m * sizeof(float));
     return X;
 }
 
@@ -364,12 +383,15 @@ DATA_FN int data_read_csv(const char *path, FILE *f, size_t col, dataset *d, cha
     if (ok && got < 0) ok = data_fail(err, errlen, "%s:%zu: read error or out of memory", path, r.line + 1);
     if (ok && n == 0) ok = data_fail(err, errlen, "%s: no data (empty file%s)", path, ncol ? " but a header" : "");
     free(r.buf);
+    if (ok && !(d->X = data_matrix(path, n, ncol - 1, err, errlen))) ok = 0;
     if (!ok) {
         free(X);
         free(y);
         return 0;
     }
-    d->X = X, d->y = y, d->n = n, d->m = ncol - 1;
+    memcpy(d->X, X, n * (ncol - 1) * sizeof(float));
+    free(X);
+    d->y = y, d->n = n, d->m = ncol - 1;
     return 1;
 }
 

@@ -80,7 +80,7 @@ static int train_model(const float *X, size_t n, size_t m, const classes *cl, co
     memset(W, 0, V * m * sizeof(float));
     memset(B, 0, V * sizeof(float));
     if (s->standardize) {
-        copy = (float *)malloc(n * m * sizeof(float));
+        copy = data_floats(n * m);
         mean = (float *)malloc(2 * m * sizeof(float));
         if (!copy || !mean) st = LOGREG_ERR_NOMEM;
         scale = mean + m;
@@ -102,7 +102,7 @@ static int train_model(const float *X, size_t n, size_t m, const classes *cl, co
     }
     if (st == LOGREG_OK && s->standardize)
         for (c = 0; c < V && st == LOGREG_OK; c++) st = logreg_fold_scaling(W + c * m, B + c, m, mean, scale);
-    free(copy);
+    data_free_floats(copy);
     free(mean);
     free(y);
     if (st != LOGREG_OK) return data_fail(err, errlen, "training failed: %s", logreg_status_string(st));
@@ -132,7 +132,7 @@ static int cross_validate(const dataset *d, const classes *cl, const float *sw, 
                           double *accuracy, char *err, size_t errlen) {
     size_t n = d->n, m = d->m, k = s->folds, V = cl->K == 2 ? 1 : cl->K, f, i, correct = 0;
     size_t *perm = (size_t *)malloc(n * sizeof(size_t)), *pred = (size_t *)malloc(n * sizeof(size_t));
-    float *X = (float *)malloc(n * m * sizeof(float)), *w = (float *)malloc(n * sizeof(float));
+    float *X = data_floats(n * m), *w = (float *)malloc(n * sizeof(float));
     float *W = (float *)malloc(V * (m + 1) * sizeof(float));
     int *cls = (int *)malloc(n * sizeof(int)), ok = 1;
     logreg_report *rep = (logreg_report *)malloc(V * sizeof(logreg_report));
@@ -164,7 +164,7 @@ static int cross_validate(const dataset *d, const classes *cl, const float *sw, 
         if (ok) correct += count_correct(&mo, X + ntr * m, nte, cls + ntr, pred);
     }
     *accuracy = n ? (double)correct / (double)n : 0.0;
-    free(perm), free(pred), free(X), free(w), free(W), free(cls), free(rep);
+    free(perm), free(pred), data_free_floats(X), free(w), free(W), free(cls), free(rep);
     return ok;
 }
 
