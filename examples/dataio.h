@@ -497,7 +497,7 @@ DATA_FN int data_read_idx(const char *path, FILE *f, const char *labels, dataset
     fclose(lf);
     free(derived);
     if (!ok) {
-        free(X);
+        data_free_floats(X);
         free(y);
         return 0;
     }
