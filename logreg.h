@@ -410,13 +410,13 @@ LOGREG__INLINE float *logreg__align64(void *p) {
 LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
 LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
 
-/* Constants of the vector sigmoid, shared by every SIMD path (rr2-p6 with an exact-residual
-   quotient). t = -|z| clamped at -100; n = round(t/ln2); r = t - n ln2 in two steps
-   (Cody-Waite); e = 2^n p(r) ≈ e^-|z| with p a degree-6 polynomial; σ = num/(1+e) with
-   num = (z < 0 ? e : 1), computed as q ≈ num/(1+e), then q += (num - q - e q)/(1+e): both
-   subtractions are exact, so the rounding of 1+e never reaches σ. The kernels run with
-   FTZ/DAZ set, so e^t below FLT_MIN is 0 (σ < FLT_MIN may be 0: absolute error < FLT_MIN)
-   and no denormal ever slows them; MXCSR is restored on return. */
+/* e^-|z| for the residual and the loss, shared by every SIMD path (rr2-p6), and their quotient
+   s = σ(-|z|) = e/(1+e) with an exact residual: t = -|z| clamped at -100; n = round(t/ln2);
+   r = t - n ln2 in two steps (Cody-Waite); e = 2^n p(r) with p a degree-6 polynomial;
+   q ≈ num/(1+e), then q += (num - q - e q)/(1+e): both subtractions are exact, so the rounding
+   of 1+e never shows. The kernels run with FTZ/DAZ set, so e^t below FLT_MIN is 0 (σ < FLT_MIN
+   may be 0: absolute error < FLT_MIN) and no denormal ever slows them; MXCSR (FPCR) is
+   restored on return. The sigmoid itself is below. */
 #define LOGREG__SIG_TMIN (-100.0f)      /* below ln(FLT_MIN) = -87.34: e^t flushes to 0 */
 #define LOGREG__LOG2E 1.44269502f
 #define LOGREG__ROUND_MAGIC 12582912.0f /* 0x1.8p23: (x + M) - M rounds x to an integer, |x| < 2^22 */
@@ -435,16 +435,17 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
    0 under FTZ. */
 #define LOGREG__EXP_BIAS 151.0f
 #define LOGREG__EXP_SCALE 5.96046448e-08f /* 2^-24 */
-/* The x86 sigmoid kernels take σ(z) = 1/(1+E), E = e^-t, t = z clamped to [-SIG_TMAX, SIG_TMAX]:
-   no select by the sign of z. y ≈ 1/(1+E) is a reciprocal estimate, then σ = y (1 + ρ (+ ρ²)),
-   ρ = 1 - (1+E) y computed as (1 - E y) - y, which never rounds 1+E: the subtraction is exact,
-   and 1 - E y rounds a number near y when E > 1 (z < 0) and within 2^-25 when E <= 1, where y,
-   constant between steps of the estimate, keeps σ monotone. E = 2^n e^-s with n = round(-t
-   log2e) to 1/N (N = 16 on AVX-512, 8 on AVX2), s = t + n ln2 in two steps (|s| <= ln2/2N), and
-   2^n = 2^floor(n) T_k from a table of T_k = 2^(k/N) rounded to float, k = the low bits of n N,
-   with a second table of their relative rounding errors d_k: E = 2^floor(n) (T_k + T_k (d_k +
-   e^-s - 1)), e^-s - 1 ≈ -s + s^2 h(s), h fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7
-   relative with AVX-512's degree 1, 2^-31.5 with AVX2's degree 2). */
+/* The SIMD sigmoid kernels take σ(z) = 1/(1+E), E = e^-t, t = z clamped to [-SIG_TMAX, SIG_TMAX]:
+   no select by the sign of z. y ≈ 1/(1+E) is a reciprocal estimate, then σ = y (1 + ρ + ...)
+   to ρ (AVX-512), ρ² (AVX2) or ρ³ (NEON), ρ = 1 - (1+E) y computed as (1 - E y) - y, which
+   never rounds 1+E: the subtraction is exact, and 1 - E y rounds a number near y when E > 1
+   (z < 0) and within 2^-25 when E <= 1, where y, constant between steps of the estimate, keeps
+   σ monotone. E = 2^n e^-s with n = round(-t log2e) to 1/N (N = 16 on AVX-512, 8 on AVX2 and
+   NEON), s = t + n ln2 in two steps (|s| <= ln2/2N), and 2^n = 2^floor(n) T_k from a table of
+   T_k = 2^(k/N) rounded to float, k = the low bits of n N, with a second table of their relative
+   rounding errors d_k: E = 2^floor(n) (T_k + T_k (d_k + e^-s - 1)), e^-s - 1 ≈ -s + s^2 h(s), h
+   fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7 relative with AVX-512's degree 1, 2^-31.5
+   with degree 2). */
 #define LOGREG__SIG_TMAX 88.0f           /* σ(-88) < FLT_MIN, e^88 < FLT_MAX */
 #define LOGREG__ROUND_MAGIC16 786432.0f  /* 0x1.8p19: rounds to 1/16 */
 #define LOGREG__ROUND_MAGIC8 1572864.0f  /* 0x1.8p20: rounds to 1/8 */
@@ -1379,6 +1380,34 @@ LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
     return vmulq_f32(p, s);
 }
 
+/* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
+   common.h): the bits of f shifted left by 20 add back k << 20 and floor(n) to the exponent. */
+static const uint32_t logreg__neon_exp2_t[8] = {
+    0x3f800000, 0x3f7b95c2, 0x3f7837f0, 0x3f75fed7, 0x3f7504f3, 0x3f75672a, 0x3f7744fd, 0x3f7ac0c7};
+static const uint32_t logreg__neon_exp2_d[8] = {
+    0x00000000, 0xb24e0611, 0x33092801, 0xb3051aa8, 0x329302ae, 0x31b3d0e5, 0xb27ce182, 0xb1d290be};
+
+/* e^-t for t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126) */
+LOGREG__INLINE float32x4_t logreg__neon_exp_neg(float32x4_t t) {
+    const float32x4_t magic = vdupq_n_f32(LOGREG__ROUND_MAGIC8);
+    float32x4_t f = vfmaq_f32(magic, t, vdupq_n_f32(-LOGREG__LOG2E));
+    float32x4_t n = vsubq_f32(f, magic);
+    uint32x4_t k = vreinterpretq_u32_f32(f); /* tbl takes the bytes 4 (8 n mod 8) + 0..3 */
+    uint8x16_t b = vreinterpretq_u8_u32(vmlaq_u32(vdupq_n_u32(0x03020100), vandq_u32(k, vdupq_n_u32(7)), vdupq_n_u32(0x04040404)));
+    uint8x16x2_t tt = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t + 4))}};
+    uint8x16x2_t td = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d + 4))}};
+    float32x4_t tk = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(vqtbl2q_u8(tt, b)), vshlq_n_u32(k, 20)));
+    float32x4_t dk = vreinterpretq_f32_u8(vqtbl2q_u8(td, b));
+    float32x4_t s = vfmaq_f32(t, n, vdupq_n_f32(LOGREG__LN2_HI));
+    float32x4_t p;
+    s = vfmaq_f32(s, n, vdupq_n_f32(LOGREG__LN2_LO));
+    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP8_H1), vdupq_n_f32(LOGREG__EXP8_H2), s);
+    p = vfmaq_f32(vdupq_n_f32(0.5f), p, s);
+    p = vfmaq_f32(vdupq_n_f32(-1.0f), p, s);
+    p = vfmaq_f32(dk, p, s);
+    return vfmaq_f32(tk, p, tk);
+}
+
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
    num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
 LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
@@ -1387,12 +1416,14 @@ LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
     return vfmaq_f32(q, vfmsq_f32(vsubq_f32(num, q), e, q), vrecpeq_f32(d));
 }
 
-/* σ(z) = (z < 0 ? e : 1)/(1+e), e = e^-|z|: NEON keeps the select by the sign that the x86
-   paths replaced by a table-based e^-z (common.h); its sweep is in the README. */
+/* σ(z) = 1/(1+e), e = e^-z (see common.h); frecpe gives 8 bits, so σ = y (1 + ρ + ρ² + ρ³). */
 LOGREG__INLINE float32x4_t logreg__neon_sigmoid_v(float32x4_t z) {
-    float32x4_t e = logreg__neon_exp_nabs(z);
-    uint32x4_t neg = vcltq_f32(z, vdupq_n_f32(0.0f));
-    return logreg__neon_ratio(vbslq_f32(neg, e, vdupq_n_f32(1.0f)), e);
+    /* fmax and fmin return NaN when either operand is NaN, so a NaN z stays NaN */
+    float32x4_t t = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vmaxq_f32(vdupq_n_f32(-LOGREG__SIG_TMAX), z));
+    float32x4_t e = logreg__neon_exp_neg(t);
+    float32x4_t y = vrecpeq_f32(vaddq_f32(vdupq_n_f32(1.0f), e));
+    float32x4_t r = vsubq_f32(vfmsq_f32(vdupq_n_f32(1.0f), e, y), y);
+    return vfmaq_f32(y, vfmaq_f32(r, vfmaq_f32(r, r, r), r), y);
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */

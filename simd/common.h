@@ -116,13 +116,13 @@ LOGREG__INLINE float *logreg__align64(void *p) {
 LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
 LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
 
-/* Constants of the vector sigmoid, shared by every SIMD path (rr2-p6 with an exact-residual
-   quotient). t = -|z| clamped at -100; n = round(t/ln2); r = t - n ln2 in two steps
-   (Cody-Waite); e = 2^n p(r) ≈ e^-|z| with p a degree-6 polynomial; σ = num/(1+e) with
-   num = (z < 0 ? e : 1), computed as q ≈ num/(1+e), then q += (num - q - e q)/(1+e): both
-   subtractions are exact, so the rounding of 1+e never reaches σ. The kernels run with
-   FTZ/DAZ set, so e^t below FLT_MIN is 0 (σ < FLT_MIN may be 0: absolute error < FLT_MIN)
-   and no denormal ever slows them; MXCSR is restored on return. */
+/* e^-|z| for the residual and the loss, shared by every SIMD path (rr2-p6), and their quotient
+   s = σ(-|z|) = e/(1+e) with an exact residual: t = -|z| clamped at -100; n = round(t/ln2);
+   r = t - n ln2 in two steps (Cody-Waite); e = 2^n p(r) with p a degree-6 polynomial;
+   q ≈ num/(1+e), then q += (num - q - e q)/(1+e): both subtractions are exact, so the rounding
+   of 1+e never shows. The kernels run with FTZ/DAZ set, so e^t below FLT_MIN is 0 (σ < FLT_MIN
+   may be 0: absolute error < FLT_MIN) and no denormal ever slows them; MXCSR (FPCR) is
+   restored on return. The sigmoid itself is below. */
 #define LOGREG__SIG_TMIN (-100.0f)      /* below ln(FLT_MIN) = -87.34: e^t flushes to 0 */
 #define LOGREG__LOG2E 1.44269502f
 #define LOGREG__ROUND_MAGIC 12582912.0f /* 0x1.8p23: (x + M) - M rounds x to an integer, |x| < 2^22 */
@@ -141,16 +141,17 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
    0 under FTZ. */
 #define LOGREG__EXP_BIAS 151.0f
 #define LOGREG__EXP_SCALE 5.96046448e-08f /* 2^-24 */
-/* The x86 sigmoid kernels take σ(z) = 1/(1+E), E = e^-t, t = z clamped to [-SIG_TMAX, SIG_TMAX]:
-   no select by the sign of z. y ≈ 1/(1+E) is a reciprocal estimate, then σ = y (1 + ρ (+ ρ²)),
-   ρ = 1 - (1+E) y computed as (1 - E y) - y, which never rounds 1+E: the subtraction is exact,
-   and 1 - E y rounds a number near y when E > 1 (z < 0) and within 2^-25 when E <= 1, where y,
-   constant between steps of the estimate, keeps σ monotone. E = 2^n e^-s with n = round(-t
-   log2e) to 1/N (N = 16 on AVX-512, 8 on AVX2), s = t + n ln2 in two steps (|s| <= ln2/2N), and
-   2^n = 2^floor(n) T_k from a table of T_k = 2^(k/N) rounded to float, k = the low bits of n N,
-   with a second table of their relative rounding errors d_k: E = 2^floor(n) (T_k + T_k (d_k +
-   e^-s - 1)), e^-s - 1 ≈ -s + s^2 h(s), h fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7
-   relative with AVX-512's degree 1, 2^-31.5 with AVX2's degree 2). */
+/* The SIMD sigmoid kernels take σ(z) = 1/(1+E), E = e^-t, t = z clamped to [-SIG_TMAX, SIG_TMAX]:
+   no select by the sign of z. y ≈ 1/(1+E) is a reciprocal estimate, then σ = y (1 + ρ + ...)
+   to ρ (AVX-512), ρ² (AVX2) or ρ³ (NEON), ρ = 1 - (1+E) y computed as (1 - E y) - y, which
+   never rounds 1+E: the subtraction is exact, and 1 - E y rounds a number near y when E > 1
+   (z < 0) and within 2^-25 when E <= 1, where y, constant between steps of the estimate, keeps
+   σ monotone. E = 2^n e^-s with n = round(-t log2e) to 1/N (N = 16 on AVX-512, 8 on AVX2 and
+   NEON), s = t + n ln2 in two steps (|s| <= ln2/2N), and 2^n = 2^floor(n) T_k from a table of
+   T_k = 2^(k/N) rounded to float, k = the low bits of n N, with a second table of their relative
+   rounding errors d_k: E = 2^floor(n) (T_k + T_k (d_k + e^-s - 1)), e^-s - 1 ≈ -s + s^2 h(s), h
+   fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7 relative with AVX-512's degree 1, 2^-31.5
+   with degree 2). */
 #define LOGREG__SIG_TMAX 88.0f           /* σ(-88) < FLT_MIN, e^88 < FLT_MAX */
 #define LOGREG__ROUND_MAGIC16 786432.0f  /* 0x1.8p19: rounds to 1/16 */
 #define LOGREG__ROUND_MAGIC8 1572864.0f  /* 0x1.8p20: rounds to 1/8 */

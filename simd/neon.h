@@ -47,6 +47,34 @@ LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
     return vmulq_f32(p, s);
 }
 
+/* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
+   common.h): the bits of f shifted left by 20 add back k << 20 and floor(n) to the exponent. */
+static const uint32_t logreg__neon_exp2_t[8] = {
+    0x3f800000, 0x3f7b95c2, 0x3f7837f0, 0x3f75fed7, 0x3f7504f3, 0x3f75672a, 0x3f7744fd, 0x3f7ac0c7};
+static const uint32_t logreg__neon_exp2_d[8] = {
+    0x00000000, 0xb24e0611, 0x33092801, 0xb3051aa8, 0x329302ae, 0x31b3d0e5, 0xb27ce182, 0xb1d290be};
+
+/* e^-t for t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126) */
+LOGREG__INLINE float32x4_t logreg__neon_exp_neg(float32x4_t t) {
+    const float32x4_t magic = vdupq_n_f32(LOGREG__ROUND_MAGIC8);
+    float32x4_t f = vfmaq_f32(magic, t, vdupq_n_f32(-LOGREG__LOG2E));
+    float32x4_t n = vsubq_f32(f, magic);
+    uint32x4_t k = vreinterpretq_u32_f32(f); /* tbl takes the bytes 4 (8 n mod 8) + 0..3 */
+    uint8x16_t b = vreinterpretq_u8_u32(vmlaq_u32(vdupq_n_u32(0x03020100), vandq_u32(k, vdupq_n_u32(7)), vdupq_n_u32(0x04040404)));
+    uint8x16x2_t tt = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t + 4))}};
+    uint8x16x2_t td = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d + 4))}};
+    float32x4_t tk = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(vqtbl2q_u8(tt, b)), vshlq_n_u32(k, 20)));
+    float32x4_t dk = vreinterpretq_f32_u8(vqtbl2q_u8(td, b));
+    float32x4_t s = vfmaq_f32(t, n, vdupq_n_f32(LOGREG__LN2_HI));
+    float32x4_t p;
+    s = vfmaq_f32(s, n, vdupq_n_f32(LOGREG__LN2_LO));
+    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP8_H1), vdupq_n_f32(LOGREG__EXP8_H2), s);
+    p = vfmaq_f32(vdupq_n_f32(0.5f), p, s);
+    p = vfmaq_f32(vdupq_n_f32(-1.0f), p, s);
+    p = vfmaq_f32(dk, p, s);
+    return vfmaq_f32(tk, p, tk);
+}
+
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
    num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
 LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
@@ -55,12 +83,14 @@ LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
     return vfmaq_f32(q, vfmsq_f32(vsubq_f32(num, q), e, q), vrecpeq_f32(d));
 }
 
-/* σ(z) = (z < 0 ? e : 1)/(1+e), e = e^-|z|: NEON keeps the select by the sign that the x86
-   paths replaced by a table-based e^-z (common.h); its sweep is in the README. */
+/* σ(z) = 1/(1+e), e = e^-z (see common.h); frecpe gives 8 bits, so σ = y (1 + ρ + ρ² + ρ³). */
 LOGREG__INLINE float32x4_t logreg__neon_sigmoid_v(float32x4_t z) {
-    float32x4_t e = logreg__neon_exp_nabs(z);
-    uint32x4_t neg = vcltq_f32(z, vdupq_n_f32(0.0f));
-    return logreg__neon_ratio(vbslq_f32(neg, e, vdupq_n_f32(1.0f)), e);
+    /* fmax and fmin return NaN when either operand is NaN, so a NaN z stays NaN */
+    float32x4_t t = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vmaxq_f32(vdupq_n_f32(-LOGREG__SIG_TMAX), z));
+    float32x4_t e = logreg__neon_exp_neg(t);
+    float32x4_t y = vrecpeq_f32(vaddq_f32(vdupq_n_f32(1.0f), e));
+    float32x4_t r = vsubq_f32(vfmsq_f32(vdupq_n_f32(1.0f), e, y), y);
+    return vfmaq_f32(y, vfmaq_f32(r, vfmaq_f32(r, r, r), r), y);
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
