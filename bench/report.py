@@ -178,9 +178,9 @@ def markdown(ctx, results, command):
         if fma and l1 and g5:
             out.append("The core's limits for G5, measured in this run (CORE below): the FMA peak, "
                        "%.3g G lane-FMAs/s, allows %.3g G floats/s of X (two FMAs per float: its "
-                       "dot and its gradient term); L1 loads, %.3g GB/s, allow %.3g G floats/s "
-                       "(each float is loaded twice: for the dot, then, after the sigmoid, for the "
-                       "gradient).\n" % (fma["items"] / 1e9, fma["items"] / 2e9, l1["bytes"] / 1e9,
+                       "dot and its gradient term); L1 loads (64-byte aligned), %.3g GB/s, allow "
+                       "%.3g G floats/s (each float is loaded twice: for the dot, then, after the "
+                       "sigmoid, for the gradient).\n" % (fma["items"] / 1e9, fma["items"] / 2e9, l1["bytes"] / 1e9,
                                            l1["bytes"] / 8e9))
             out += [row(["path", "G floats/s", "% of FMA peak", "% of L1-load limit"]), row(["---"] * 4)]
             for path, r in g5.items():
