@@ -935,7 +935,8 @@ static const logreg__kernels logreg__avx2_kernels = {
 #endif /* LOGREG__X86 */
 /* ---- simd/avx512.h ---- */
 /* AVX-512 kernels (F, DQ, BW, VL): 16 floats per vector, tails by mask. Same functions, same
-   order, same names as avx2.h and neon.h; only the instruction set differs. */
+   order, same names as avx2.h and neon.h; only the instruction set differs, plus one addition:
+   rows of at most one vector are summed sixteen at a time (the fold helpers, dots_narrow). */
 #if defined(LOGREG__X86_AVX512)
 
 #define LOGREG__AVX512 LOGREG__TARGET_AVX512 static inline
