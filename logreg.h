@@ -401,6 +401,14 @@ LOGREG__INLINE uint32_t logreg__bits(float x) {
     return u;
 }
 
+/* Four rows of the block after this one, from p (floats, rows ld apart), into L2: memory keeps
+   streaming while the current block is worked on from cache. */
+LOGREG__INLINE void logreg__prefetch4(uintptr_t p, size_t ld) {
+    const char *q = (const char *)p;
+    LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+    LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+}
+
 /* p rounded up to a multiple of 64 bytes: kernel scratch starts on a cache line, since a vector
    load that straddles two lines costs twice (the allocations carry 64 bytes of slack). */
 LOGREG__INLINE float *logreg__align64(void *p) {
@@ -787,14 +795,8 @@ LOGREG__AVX2 void logreg__avx2_axpy_narrow(const float *X, size_t n, size_t m, s
     for (i = 0; i + 4 <= n; i += 4) {
         const float *x = X + i * ld;
         if (next) {
-            const char *q = (const char *)(next + sizeof(float) * i * ld);
-            LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-            LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            if (k2) {
-                q += sizeof(float) * k;
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            logreg__prefetch4(next + sizeof(float) * i * ld, ld);
+            if (k2) logreg__prefetch4(next + sizeof(float) * (i * ld + k), ld);
         }
         __m256 r0 = _mm256_set1_ps(r[i]), r1 = _mm256_set1_ps(r[i + 1]), r2 = _mm256_set1_ps(r[i + 2]), r3 = _mm256_set1_ps(r[i + 3]);
         g0 = _mm256_fmadd_ps(r0, logreg__avx2_load(x, k), g0), g1 = _mm256_fmadd_ps(r1, logreg__avx2_load(x + ld, k), g1);
@@ -824,11 +826,7 @@ LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, siz
         for (j = 0; j < m; j += LOGREG__AVX2_W) {
             size_t k = m - j; /* lanes in this vector */
             __m256 g;
-            if (next) {
-                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
             if (k >= LOGREG__AVX2_W) {
                 g = _mm256_fmadd_ps(r0, _mm256_loadu_ps(x0 + j), _mm256_loadu_ps(acc + j));
                 g = _mm256_fmadd_ps(r1, _mm256_loadu_ps(x1 + j), g);
@@ -1186,14 +1184,8 @@ LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t 
     for (i = 0; i + 4 <= n; i += 4) {
         const float *x = X + i * ld;
         if (next) {
-            const char *q = (const char *)(next + sizeof(float) * i * ld);
-            LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-            LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            if (k2) {
-                q += sizeof(float) * k;
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            logreg__prefetch4(next + sizeof(float) * i * ld, ld);
+            if (k2) logreg__prefetch4(next + sizeof(float) * (i * ld + k), ld);
         }
         __m512 r0 = _mm512_set1_ps(r[i]), r1 = _mm512_set1_ps(r[i + 1]), r2 = _mm512_set1_ps(r[i + 2]), r3 = _mm512_set1_ps(r[i + 3]);
         g0 = _mm512_fmadd_ps(r0, logreg__avx512_load(x, k), g0), g1 = _mm512_fmadd_ps(r1, logreg__avx512_load(x + ld, k), g1);
@@ -1223,11 +1215,7 @@ LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m,
         for (j = 0; j < m; j += LOGREG__AVX512_W) {
             size_t k = m - j; /* lanes in this vector */
             __m512 g;
-            if (next) {
-                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
             if (k >= LOGREG__AVX512_W) {
                 g = _mm512_fmadd_ps(r0, _mm512_loadu_ps(x0 + j), _mm512_loadu_ps(acc + j));
                 g = _mm512_fmadd_ps(r1, _mm512_loadu_ps(x1 + j), g);
@@ -1535,14 +1523,8 @@ LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m,
     for (i = 0; i + 4 <= n; i += 4) {
         const float *x = X + i * ld;
         if (next) {
-            const char *q = (const char *)(next + sizeof(float) * i * ld);
-            LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-            LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            if (k2) {
-                q += sizeof(float) * k;
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            logreg__prefetch4(next + sizeof(float) * i * ld, ld);
+            if (k2) logreg__prefetch4(next + sizeof(float) * (i * ld + k), ld);
         }
         float32x4_t r0 = vdupq_n_f32(r[i]), r1 = vdupq_n_f32(r[i + 1]), r2 = vdupq_n_f32(r[i + 2]), r3 = vdupq_n_f32(r[i + 3]);
         g0 = vfmaq_f32(g0, r0, logreg__neon_load(x, k)), g1 = vfmaq_f32(g1, r1, logreg__neon_load(x + ld, k));
@@ -1572,11 +1554,7 @@ LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, s
         for (j = 0; j < m; j += LOGREG__NEON_W) {
             size_t k = m - j; /* lanes in this vector */
             float32x4_t g;
-            if (next) {
-                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
             if (k >= LOGREG__NEON_W) {
                 g = vfmaq_f32(vld1q_f32(acc + j), r0, vld1q_f32(x0 + j));
                 g = vfmaq_f32(g, r1, vld1q_f32(x1 + j));

@@ -251,14 +251,8 @@ LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t 
     for (i = 0; i + 4 <= n; i += 4) {
         const float *x = X + i * ld;
         if (next) {
-            const char *q = (const char *)(next + sizeof(float) * i * ld);
-            LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-            LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            if (k2) {
-                q += sizeof(float) * k;
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            logreg__prefetch4(next + sizeof(float) * i * ld, ld);
+            if (k2) logreg__prefetch4(next + sizeof(float) * (i * ld + k), ld);
         }
         __m512 r0 = _mm512_set1_ps(r[i]), r1 = _mm512_set1_ps(r[i + 1]), r2 = _mm512_set1_ps(r[i + 2]), r3 = _mm512_set1_ps(r[i + 3]);
         g0 = _mm512_fmadd_ps(r0, logreg__avx512_load(x, k), g0), g1 = _mm512_fmadd_ps(r1, logreg__avx512_load(x + ld, k), g1);
@@ -288,11 +282,7 @@ LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m,
         for (j = 0; j < m; j += LOGREG__AVX512_W) {
             size_t k = m - j; /* lanes in this vector */
             __m512 g;
-            if (next) {
-                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
             if (k >= LOGREG__AVX512_W) {
                 g = _mm512_fmadd_ps(r0, _mm512_loadu_ps(x0 + j), _mm512_loadu_ps(acc + j));
                 g = _mm512_fmadd_ps(r1, _mm512_loadu_ps(x1 + j), g);

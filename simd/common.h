@@ -106,6 +106,14 @@ LOGREG__INLINE uint32_t logreg__bits(float x) {
     return u;
 }
 
+/* Four rows of the block after this one, from p (floats, rows ld apart), into L2: memory keeps
+   streaming while the current block is worked on from cache. */
+LOGREG__INLINE void logreg__prefetch4(uintptr_t p, size_t ld) {
+    const char *q = (const char *)p;
+    LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
+    LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+}
+
 /* p rounded up to a multiple of 64 bytes: kernel scratch starts on a cache line, since a vector
    load that straddles two lines costs twice (the allocations carry 64 bytes of slack). */
 LOGREG__INLINE float *logreg__align64(void *p) {

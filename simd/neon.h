@@ -200,14 +200,8 @@ LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m,
     for (i = 0; i + 4 <= n; i += 4) {
         const float *x = X + i * ld;
         if (next) {
-            const char *q = (const char *)(next + sizeof(float) * i * ld);
-            LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-            LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            if (k2) {
-                q += sizeof(float) * k;
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            logreg__prefetch4(next + sizeof(float) * i * ld, ld);
+            if (k2) logreg__prefetch4(next + sizeof(float) * (i * ld + k), ld);
         }
         float32x4_t r0 = vdupq_n_f32(r[i]), r1 = vdupq_n_f32(r[i + 1]), r2 = vdupq_n_f32(r[i + 2]), r3 = vdupq_n_f32(r[i + 3]);
         g0 = vfmaq_f32(g0, r0, logreg__neon_load(x, k)), g1 = vfmaq_f32(g1, r1, logreg__neon_load(x + ld, k));
@@ -237,11 +231,7 @@ LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, s
         for (j = 0; j < m; j += LOGREG__NEON_W) {
             size_t k = m - j; /* lanes in this vector */
             float32x4_t g;
-            if (next) {
-                const char *q = (const char *)(next + sizeof(float) * (i * ld + j));
-                LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
-                LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
-            }
+            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
             if (k >= LOGREG__NEON_W) {
                 g = vfmaq_f32(vld1q_f32(acc + j), r0, vld1q_f32(x0 + j));
                 g = vfmaq_f32(g, r1, vld1q_f32(x1 + j));
