@@ -30,6 +30,7 @@
      LOGREG_NO_AVX512        leave out the AVX-512 path
      LOGREG_NO_STDIO         leave out logreg_model_save/_load (the _mem variants stay)
      LOGREG_BLOCK_BYTES      bytes of X per loss_grad block, read twice   (default: 24 KiB)
+     LOGREG_PREFETCH_BYTES   X larger than this is prefetched block ahead (default: 2 MiB)
 
    RUN-TIME OPTIONS
      LOGREG_ISA=scalar|avx2|avx512|neon   environment: the path chosen at the first call.
@@ -361,6 +362,11 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
 #define LOGREG_BLOCK_BYTES (24 * 1024)
 #endif
 #define LOGREG__BLOCK_MAX 256
+/* loss_grad prefetches the next block only when X is larger than this: smaller data is likely
+   still in cache from the last pass, where the prefetches are only extra instructions. */
+#ifndef LOGREG_PREFETCH_BYTES
+#define LOGREG_PREFETCH_BYTES (2u << 20)
+#endif
 /* Float partial gradient sums are moved into double after at most this many rows, which keeps
    the sum over 10^7 rows within 1e-5 relative (float error grows with the rows per partial). */
 #define LOGREG__FLUSH_ROWS 256
@@ -386,10 +392,11 @@ typedef struct logreg__kernels {
                             float *acc);
     /* one block, n <= LOGREG__BLOCK_MAX rows, with r_i = sw_i (σ(z_i) - y_i):
        acc[j] += Σ r_i x_i[j]; s[0] += Σ sw_i BCE_i; s[1] += Σ r_i; s[2] += Σ sw_i.
-       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. */
+       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. next, if not NULL, is
+       the block that comes after this one (same ld), prefetched into L2 meanwhile. */
     unsigned (*loss_grad)(const float *X, size_t n, size_t m, size_t ld, const float *y,
                           const float *sw, const float *w, float b, int want_loss, float *acc,
-                          double s[3]);
+                          double s[3], const float *next);
     /* p[i] = σ(w·x_i + b), i < n */
     unsigned (*predict_proba)(const float *X, size_t n, size_t m, size_t ld, const float *w,
                               float b, float *p);
@@ -407,6 +414,18 @@ LOGREG__INLINE void logreg__prefetch4(uintptr_t p, size_t ld) {
     const char *q = (const char *)p;
     LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
     LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+}
+
+/* bytes (a constant: 128, 256 or 512) from p, in the block after this one, into L2: one prefetch
+   per 64-byte line, written out, since compilers keep a loop here. */
+LOGREG__INLINE void logreg__prefetch_span(uintptr_t p, size_t bytes) {
+    const char *q = (const char *)p;
+    LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + 64);
+    if (bytes > 128) LOGREG__PREFETCH_L2(q + 128), LOGREG__PREFETCH_L2(q + 192);
+    if (bytes > 256) {
+        LOGREG__PREFETCH_L2(q + 256), LOGREG__PREFETCH_L2(q + 320);
+        LOGREG__PREFETCH_L2(q + 384), LOGREG__PREFETCH_L2(q + 448);
+    }
 }
 
 /* p rounded up to a multiple of 64 bytes: kernel scratch starts on a cache line, since a vector
@@ -560,8 +579,9 @@ static void logreg__scalar_grad_accumulate(const float *X, size_t n, size_t m, s
 
 static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, size_t ld,
                                          const float *y, const float *sw, const float *w, float b,
-                                         int want_loss, float *acc, double s[3]) {
+                                         int want_loss, float *acc, double s[3], const float *next) {
     unsigned bad = 0;
+    (void)next;
     size_t i, j;
     for (i = 0; i < n; i++) {
         const float *x = X + i * ld;
@@ -814,37 +834,40 @@ LOGREG__AVX2 void logreg__avx2_axpy_narrow(const float *X, size_t n, size_t m, s
     if (k2) logreg__avx2_store(acc + k, k2, _mm256_add_ps(logreg__avx2_load(acc + k, k2), _mm256_add_ps(_mm256_add_ps(h0, h1), _mm256_add_ps(h2, h3))));
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
-   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
-   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+/* acc[j] += Σ r_i x_ij, rows in order (so the sums round as in the plain loop): eight vectors
+   of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
+   the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
+   are read, so memory keeps streaming while this block is worked on from cache. */
 LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
-    size_t i, j;
-    for (i = 0; i + 4 <= n; i += 4) {
-        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
-        const __m256 r0 = _mm256_set1_ps(r[i]), r1 = _mm256_set1_ps(r[i + 1]), r2 = _mm256_set1_ps(r[i + 2]), r3 = _mm256_set1_ps(r[i + 3]);
-        for (j = 0; j < m; j += LOGREG__AVX2_W) {
-            size_t k = m - j; /* lanes in this vector */
-            __m256 g;
-            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
-            if (k >= LOGREG__AVX2_W) {
-                g = _mm256_fmadd_ps(r0, _mm256_loadu_ps(x0 + j), _mm256_loadu_ps(acc + j));
-                g = _mm256_fmadd_ps(r1, _mm256_loadu_ps(x1 + j), g);
-                g = _mm256_fmadd_ps(r2, _mm256_loadu_ps(x2 + j), g);
-                g = _mm256_fmadd_ps(r3, _mm256_loadu_ps(x3 + j), g);
-                _mm256_storeu_ps(acc + j, g);
-            } else {
-                g = _mm256_fmadd_ps(r0, logreg__avx2_load(x0 + j, k), logreg__avx2_load(acc + j, k));
-                g = _mm256_fmadd_ps(r1, logreg__avx2_load(x1 + j, k), g);
-                g = _mm256_fmadd_ps(r2, logreg__avx2_load(x2 + j, k), g);
-                g = _mm256_fmadd_ps(r3, logreg__avx2_load(x3 + j, k), g);
-                logreg__avx2_store(acc + j, k, g);
+    const size_t W = LOGREG__AVX2_W;
+    size_t i0, i, j, rows;
+    for (i0 = 0; i0 < n; i0 += rows) {
+        rows = n - i0 < 16 ? n - i0 : 16;
+        for (j = 0; j + 8 * W <= m; j += 8 * W) {
+            float *a = acc + j;
+            __m256 g0 = _mm256_loadu_ps(a), g1 = _mm256_loadu_ps(a + W), g2 = _mm256_loadu_ps(a + 2 * W), g3 = _mm256_loadu_ps(a + 3 * W);
+            __m256 g4 = _mm256_loadu_ps(a + 4 * W), g5 = _mm256_loadu_ps(a + 5 * W), g6 = _mm256_loadu_ps(a + 6 * W), g7 = _mm256_loadu_ps(a + 7 * W);
+            for (i = i0; i < i0 + rows; i++) {
+                const float *x = X + i * ld + j;
+                const __m256 ri = _mm256_set1_ps(r[i]);
+                if (next) logreg__prefetch_span(next + sizeof(float) * (i * ld + j), 8 * W * sizeof(float));
+                g0 = _mm256_fmadd_ps(ri, _mm256_loadu_ps(x), g0), g1 = _mm256_fmadd_ps(ri, _mm256_loadu_ps(x + W), g1);
+                g2 = _mm256_fmadd_ps(ri, _mm256_loadu_ps(x + 2 * W), g2), g3 = _mm256_fmadd_ps(ri, _mm256_loadu_ps(x + 3 * W), g3);
+                g4 = _mm256_fmadd_ps(ri, _mm256_loadu_ps(x + 4 * W), g4), g5 = _mm256_fmadd_ps(ri, _mm256_loadu_ps(x + 5 * W), g5);
+                g6 = _mm256_fmadd_ps(ri, _mm256_loadu_ps(x + 6 * W), g6), g7 = _mm256_fmadd_ps(ri, _mm256_loadu_ps(x + 7 * W), g7);
             }
+            _mm256_storeu_ps(a, g0), _mm256_storeu_ps(a + W, g1), _mm256_storeu_ps(a + 2 * W, g2), _mm256_storeu_ps(a + 3 * W, g3);
+            _mm256_storeu_ps(a + 4 * W, g4), _mm256_storeu_ps(a + 5 * W, g5), _mm256_storeu_ps(a + 6 * W, g6), _mm256_storeu_ps(a + 7 * W, g7);
         }
-    }
-    for (; i < n; i++) {
-        const __m256 ri = _mm256_set1_ps(r[i]);
-        for (j = 0; j < m; j += LOGREG__AVX2_W) logreg__avx2_store(acc + j, m - j, _mm256_fmadd_ps(ri, logreg__avx2_load(X + i * ld + j, m - j), logreg__avx2_load(acc + j, m - j)));
+        for (; j < m; j += W) { /* the last few vectors, one at a time */
+            __m256 g = logreg__avx2_load(acc + j, m - j);
+            for (i = i0; i < i0 + rows; i++) {
+                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                g = _mm256_fmadd_ps(_mm256_set1_ps(r[i]), logreg__avx2_load(X + i * ld + j, m - j), g);
+            }
+            logreg__avx2_store(acc + j, m - j, g);
+        }
     }
 }
 
@@ -892,15 +915,15 @@ LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const
 
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_t n, size_t m, size_t ld,
                                                           const float *y, const float *sw, const float *w, float b,
-                                                          int want_loss, float *acc, double s[3]) {
+                                                          int want_loss, float *acc, double s[3], const float *next) {
     float z[LOGREG__BLOCK_MAX];
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx2_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx2_loss_residual(z, y, sw, n, want_loss, s);
-    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
-    else logreg__avx2_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
+    if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
+    else logreg__avx2_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
     LOGREG__FTZ_END
     return bad;
 }
@@ -1203,37 +1226,40 @@ LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t 
     if (k2) logreg__avx512_store(acc + k, k2, _mm512_add_ps(logreg__avx512_load(acc + k, k2), _mm512_add_ps(_mm512_add_ps(h0, h1), _mm512_add_ps(h2, h3))));
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
-   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
-   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+/* acc[j] += Σ r_i x_ij, rows in order (so the sums round as in the plain loop): eight vectors
+   of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
+   the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
+   are read, so memory keeps streaming while this block is worked on from cache. */
 LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
-    size_t i, j;
-    for (i = 0; i + 4 <= n; i += 4) {
-        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
-        const __m512 r0 = _mm512_set1_ps(r[i]), r1 = _mm512_set1_ps(r[i + 1]), r2 = _mm512_set1_ps(r[i + 2]), r3 = _mm512_set1_ps(r[i + 3]);
-        for (j = 0; j < m; j += LOGREG__AVX512_W) {
-            size_t k = m - j; /* lanes in this vector */
-            __m512 g;
-            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
-            if (k >= LOGREG__AVX512_W) {
-                g = _mm512_fmadd_ps(r0, _mm512_loadu_ps(x0 + j), _mm512_loadu_ps(acc + j));
-                g = _mm512_fmadd_ps(r1, _mm512_loadu_ps(x1 + j), g);
-                g = _mm512_fmadd_ps(r2, _mm512_loadu_ps(x2 + j), g);
-                g = _mm512_fmadd_ps(r3, _mm512_loadu_ps(x3 + j), g);
-                _mm512_storeu_ps(acc + j, g);
-            } else {
-                g = _mm512_fmadd_ps(r0, logreg__avx512_load(x0 + j, k), logreg__avx512_load(acc + j, k));
-                g = _mm512_fmadd_ps(r1, logreg__avx512_load(x1 + j, k), g);
-                g = _mm512_fmadd_ps(r2, logreg__avx512_load(x2 + j, k), g);
-                g = _mm512_fmadd_ps(r3, logreg__avx512_load(x3 + j, k), g);
-                logreg__avx512_store(acc + j, k, g);
+    const size_t W = LOGREG__AVX512_W;
+    size_t i0, i, j, rows;
+    for (i0 = 0; i0 < n; i0 += rows) {
+        rows = n - i0 < 16 ? n - i0 : 16;
+        for (j = 0; j + 8 * W <= m; j += 8 * W) {
+            float *a = acc + j;
+            __m512 g0 = _mm512_loadu_ps(a), g1 = _mm512_loadu_ps(a + W), g2 = _mm512_loadu_ps(a + 2 * W), g3 = _mm512_loadu_ps(a + 3 * W);
+            __m512 g4 = _mm512_loadu_ps(a + 4 * W), g5 = _mm512_loadu_ps(a + 5 * W), g6 = _mm512_loadu_ps(a + 6 * W), g7 = _mm512_loadu_ps(a + 7 * W);
+            for (i = i0; i < i0 + rows; i++) {
+                const float *x = X + i * ld + j;
+                const __m512 ri = _mm512_set1_ps(r[i]);
+                if (next) logreg__prefetch_span(next + sizeof(float) * (i * ld + j), 8 * W * sizeof(float));
+                g0 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x), g0), g1 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + W), g1);
+                g2 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 2 * W), g2), g3 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 3 * W), g3);
+                g4 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 4 * W), g4), g5 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 5 * W), g5);
+                g6 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 6 * W), g6), g7 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 7 * W), g7);
             }
+            _mm512_storeu_ps(a, g0), _mm512_storeu_ps(a + W, g1), _mm512_storeu_ps(a + 2 * W, g2), _mm512_storeu_ps(a + 3 * W, g3);
+            _mm512_storeu_ps(a + 4 * W, g4), _mm512_storeu_ps(a + 5 * W, g5), _mm512_storeu_ps(a + 6 * W, g6), _mm512_storeu_ps(a + 7 * W, g7);
         }
-    }
-    for (; i < n; i++) {
-        const __m512 ri = _mm512_set1_ps(r[i]);
-        for (j = 0; j < m; j += LOGREG__AVX512_W) logreg__avx512_store(acc + j, m - j, _mm512_fmadd_ps(ri, logreg__avx512_load(X + i * ld + j, m - j), logreg__avx512_load(acc + j, m - j)));
+        for (; j < m; j += W) { /* the last few vectors, one at a time */
+            __m512 g = logreg__avx512_load(acc + j, m - j);
+            for (i = i0; i < i0 + rows; i++) {
+                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                g = _mm512_fmadd_ps(_mm512_set1_ps(r[i]), logreg__avx512_load(X + i * ld + j, m - j), g);
+            }
+            logreg__avx512_store(acc + j, m - j, g);
+        }
     }
 }
 
@@ -1282,15 +1308,15 @@ LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, c
 
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, size_t n, size_t m, size_t ld,
                                                               const float *y, const float *sw, const float *w,
-                                                              float b, int want_loss, float *acc, double s[3]) {
+                                                              float b, int want_loss, float *acc, double s[3], const float *next) {
     float z[LOGREG__BLOCK_MAX];
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx512_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx512_loss_residual(z, y, sw, n, want_loss, s);
-    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
-    else logreg__avx512_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
+    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
+    else logreg__avx512_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
     LOGREG__FTZ_END
     return bad;
 }
@@ -1542,37 +1568,40 @@ LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m,
     if (k2) logreg__neon_store(acc + k, k2, vaddq_f32(logreg__neon_load(acc + k, k2), vaddq_f32(vaddq_f32(h0, h1), vaddq_f32(h2, h3))));
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
-   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
-   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+/* acc[j] += Σ r_i x_ij, rows in order (so the sums round as in the plain loop): eight vectors
+   of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
+   the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
+   are read, so memory keeps streaming while this block is worked on from cache. */
 LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
-    size_t i, j;
-    for (i = 0; i + 4 <= n; i += 4) {
-        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
-        const float32x4_t r0 = vdupq_n_f32(r[i]), r1 = vdupq_n_f32(r[i + 1]), r2 = vdupq_n_f32(r[i + 2]), r3 = vdupq_n_f32(r[i + 3]);
-        for (j = 0; j < m; j += LOGREG__NEON_W) {
-            size_t k = m - j; /* lanes in this vector */
-            float32x4_t g;
-            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
-            if (k >= LOGREG__NEON_W) {
-                g = vfmaq_f32(vld1q_f32(acc + j), r0, vld1q_f32(x0 + j));
-                g = vfmaq_f32(g, r1, vld1q_f32(x1 + j));
-                g = vfmaq_f32(g, r2, vld1q_f32(x2 + j));
-                g = vfmaq_f32(g, r3, vld1q_f32(x3 + j));
-                vst1q_f32(acc + j, g);
-            } else {
-                g = vfmaq_f32(logreg__neon_load(acc + j, k), r0, logreg__neon_load(x0 + j, k));
-                g = vfmaq_f32(g, r1, logreg__neon_load(x1 + j, k));
-                g = vfmaq_f32(g, r2, logreg__neon_load(x2 + j, k));
-                g = vfmaq_f32(g, r3, logreg__neon_load(x3 + j, k));
-                logreg__neon_store(acc + j, k, g);
+    const size_t W = LOGREG__NEON_W;
+    size_t i0, i, j, rows;
+    for (i0 = 0; i0 < n; i0 += rows) {
+        rows = n - i0 < 16 ? n - i0 : 16;
+        for (j = 0; j + 8 * W <= m; j += 8 * W) {
+            float *a = acc + j;
+            float32x4_t g0 = vld1q_f32(a), g1 = vld1q_f32(a + W), g2 = vld1q_f32(a + 2 * W), g3 = vld1q_f32(a + 3 * W);
+            float32x4_t g4 = vld1q_f32(a + 4 * W), g5 = vld1q_f32(a + 5 * W), g6 = vld1q_f32(a + 6 * W), g7 = vld1q_f32(a + 7 * W);
+            for (i = i0; i < i0 + rows; i++) {
+                const float *x = X + i * ld + j;
+                const float32x4_t ri = vdupq_n_f32(r[i]);
+                if (next) logreg__prefetch_span(next + sizeof(float) * (i * ld + j), 8 * W * sizeof(float));
+                g0 = vfmaq_f32(g0, ri, vld1q_f32(x)), g1 = vfmaq_f32(g1, ri, vld1q_f32(x + W));
+                g2 = vfmaq_f32(g2, ri, vld1q_f32(x + 2 * W)), g3 = vfmaq_f32(g3, ri, vld1q_f32(x + 3 * W));
+                g4 = vfmaq_f32(g4, ri, vld1q_f32(x + 4 * W)), g5 = vfmaq_f32(g5, ri, vld1q_f32(x + 5 * W));
+                g6 = vfmaq_f32(g6, ri, vld1q_f32(x + 6 * W)), g7 = vfmaq_f32(g7, ri, vld1q_f32(x + 7 * W));
             }
+            vst1q_f32(a, g0), vst1q_f32(a + W, g1), vst1q_f32(a + 2 * W, g2), vst1q_f32(a + 3 * W, g3);
+            vst1q_f32(a + 4 * W, g4), vst1q_f32(a + 5 * W, g5), vst1q_f32(a + 6 * W, g6), vst1q_f32(a + 7 * W, g7);
         }
-    }
-    for (; i < n; i++) {
-        const float32x4_t ri = vdupq_n_f32(r[i]);
-        for (j = 0; j < m; j += LOGREG__NEON_W) logreg__neon_store(acc + j, m - j, vfmaq_f32(logreg__neon_load(acc + j, m - j), ri, logreg__neon_load(X + i * ld + j, m - j)));
+        for (; j < m; j += W) { /* the last few vectors, one at a time */
+            float32x4_t g = logreg__neon_load(acc + j, m - j);
+            for (i = i0; i < i0 + rows; i++) {
+                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                g = vfmaq_f32(g, vdupq_n_f32(r[i]), logreg__neon_load(X + i * ld + j, m - j));
+            }
+            logreg__neon_store(acc + j, m - j, g);
+        }
     }
 }
 
@@ -1619,15 +1648,15 @@ LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, con
 
 static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
                                        const float *sw, const float *w, float b, int want_loss, float *acc,
-                                       double s[3]) {
+                                       double s[3], const float *next) {
     float z[LOGREG__BLOCK_MAX];
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__neon_dots(X, n, m, ld, w, b, z);
     bad = logreg__neon_loss_residual(z, y, sw, n, want_loss, s);
-    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
-    else logreg__neon_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
+    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
+    else logreg__neon_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
     LOGREG__FTZ_END
     return bad;
 }
@@ -1892,6 +1921,7 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
                                          const float *W, const float *B, double *loss, double *g,
                                          float *acc) {
     size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
+    int fetch = n * ld > LOGREG_PREFETCH_BYTES / sizeof(float);
     double wsum = 0.0, inv;
     unsigned bad = 0;
     memset(g, 0, K * d * sizeof(double));
@@ -1902,10 +1932,11 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
         if (L->cls)
             for (c = 0; c < K; c++)
                 for (r = 0; r < nb; r++) L->lab[c * LOGREG__BLOCK_MAX + r] = (size_t)L->cls[i + r] == c ? 1.0f : 0.0f;
-        for (c = 0; c < K; c++) {
+        for (c = 0; c < K; c++) { /* the first model's pass fetches the next block for all */
             double s[3] = {0.0, 0.0, 0.0};
+            const float *next = fetch && c == 0 && i + nb < n ? X + (i + nb) * ld : NULL;
             bad |= k->loss_grad(X + i * ld, nb, m, ld, L->cls ? L->lab + c * LOGREG__BLOCK_MAX : L->y + i,
-                                sw ? sw + i : NULL, W + c * m, B[c], loss != NULL, acc + c * m, s);
+                                sw ? sw + i : NULL, W + c * m, B[c], loss != NULL, acc + c * m, s, next);
             if (loss) loss[c] += s[0];
             g[c * d + m] += s[1];
             if (c == 0) wsum += s[2];

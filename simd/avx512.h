@@ -270,37 +270,40 @@ LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t 
     if (k2) logreg__avx512_store(acc + k, k2, _mm512_add_ps(logreg__avx512_load(acc + k, k2), _mm512_add_ps(_mm512_add_ps(h0, h1), _mm512_add_ps(h2, h3))));
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
-   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
-   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+/* acc[j] += Σ r_i x_ij, rows in order (so the sums round as in the plain loop): eight vectors
+   of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
+   the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
+   are read, so memory keeps streaming while this block is worked on from cache. */
 LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
-    size_t i, j;
-    for (i = 0; i + 4 <= n; i += 4) {
-        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
-        const __m512 r0 = _mm512_set1_ps(r[i]), r1 = _mm512_set1_ps(r[i + 1]), r2 = _mm512_set1_ps(r[i + 2]), r3 = _mm512_set1_ps(r[i + 3]);
-        for (j = 0; j < m; j += LOGREG__AVX512_W) {
-            size_t k = m - j; /* lanes in this vector */
-            __m512 g;
-            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
-            if (k >= LOGREG__AVX512_W) {
-                g = _mm512_fmadd_ps(r0, _mm512_loadu_ps(x0 + j), _mm512_loadu_ps(acc + j));
-                g = _mm512_fmadd_ps(r1, _mm512_loadu_ps(x1 + j), g);
-                g = _mm512_fmadd_ps(r2, _mm512_loadu_ps(x2 + j), g);
-                g = _mm512_fmadd_ps(r3, _mm512_loadu_ps(x3 + j), g);
-                _mm512_storeu_ps(acc + j, g);
-            } else {
-                g = _mm512_fmadd_ps(r0, logreg__avx512_load(x0 + j, k), logreg__avx512_load(acc + j, k));
-                g = _mm512_fmadd_ps(r1, logreg__avx512_load(x1 + j, k), g);
-                g = _mm512_fmadd_ps(r2, logreg__avx512_load(x2 + j, k), g);
-                g = _mm512_fmadd_ps(r3, logreg__avx512_load(x3 + j, k), g);
-                logreg__avx512_store(acc + j, k, g);
+    const size_t W = LOGREG__AVX512_W;
+    size_t i0, i, j, rows;
+    for (i0 = 0; i0 < n; i0 += rows) {
+        rows = n - i0 < 16 ? n - i0 : 16;
+        for (j = 0; j + 8 * W <= m; j += 8 * W) {
+            float *a = acc + j;
+            __m512 g0 = _mm512_loadu_ps(a), g1 = _mm512_loadu_ps(a + W), g2 = _mm512_loadu_ps(a + 2 * W), g3 = _mm512_loadu_ps(a + 3 * W);
+            __m512 g4 = _mm512_loadu_ps(a + 4 * W), g5 = _mm512_loadu_ps(a + 5 * W), g6 = _mm512_loadu_ps(a + 6 * W), g7 = _mm512_loadu_ps(a + 7 * W);
+            for (i = i0; i < i0 + rows; i++) {
+                const float *x = X + i * ld + j;
+                const __m512 ri = _mm512_set1_ps(r[i]);
+                if (next) logreg__prefetch_span(next + sizeof(float) * (i * ld + j), 8 * W * sizeof(float));
+                g0 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x), g0), g1 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + W), g1);
+                g2 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 2 * W), g2), g3 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 3 * W), g3);
+                g4 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 4 * W), g4), g5 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 5 * W), g5);
+                g6 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 6 * W), g6), g7 = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + 7 * W), g7);
             }
+            _mm512_storeu_ps(a, g0), _mm512_storeu_ps(a + W, g1), _mm512_storeu_ps(a + 2 * W, g2), _mm512_storeu_ps(a + 3 * W, g3);
+            _mm512_storeu_ps(a + 4 * W, g4), _mm512_storeu_ps(a + 5 * W, g5), _mm512_storeu_ps(a + 6 * W, g6), _mm512_storeu_ps(a + 7 * W, g7);
         }
-    }
-    for (; i < n; i++) {
-        const __m512 ri = _mm512_set1_ps(r[i]);
-        for (j = 0; j < m; j += LOGREG__AVX512_W) logreg__avx512_store(acc + j, m - j, _mm512_fmadd_ps(ri, logreg__avx512_load(X + i * ld + j, m - j), logreg__avx512_load(acc + j, m - j)));
+        for (; j < m; j += W) { /* the last few vectors, one at a time */
+            __m512 g = logreg__avx512_load(acc + j, m - j);
+            for (i = i0; i < i0 + rows; i++) {
+                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                g = _mm512_fmadd_ps(_mm512_set1_ps(r[i]), logreg__avx512_load(X + i * ld + j, m - j), g);
+            }
+            logreg__avx512_store(acc + j, m - j, g);
+        }
     }
 }
 
@@ -349,15 +352,15 @@ LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, c
 
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, size_t n, size_t m, size_t ld,
                                                               const float *y, const float *sw, const float *w,
-                                                              float b, int want_loss, float *acc, double s[3]) {
+                                                              float b, int want_loss, float *acc, double s[3], const float *next) {
     float z[LOGREG__BLOCK_MAX];
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__avx512_dots(X, n, m, ld, w, b, z);
     bad = logreg__avx512_loss_residual(z, y, sw, n, want_loss, s);
-    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
-    else logreg__avx512_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
+    if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
+    else logreg__avx512_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
     LOGREG__FTZ_END
     return bad;
 }

@@ -66,6 +66,11 @@
 #define LOGREG_BLOCK_BYTES (24 * 1024)
 #endif
 #define LOGREG__BLOCK_MAX 256
+/* loss_grad prefetches the next block only when X is larger than this: smaller data is likely
+   still in cache from the last pass, where the prefetches are only extra instructions. */
+#ifndef LOGREG_PREFETCH_BYTES
+#define LOGREG_PREFETCH_BYTES (2u << 20)
+#endif
 /* Float partial gradient sums are moved into double after at most this many rows, which keeps
    the sum over 10^7 rows within 1e-5 relative (float error grows with the rows per partial). */
 #define LOGREG__FLUSH_ROWS 256
@@ -91,10 +96,11 @@ typedef struct logreg__kernels {
                             float *acc);
     /* one block, n <= LOGREG__BLOCK_MAX rows, with r_i = sw_i (σ(z_i) - y_i):
        acc[j] += Σ r_i x_i[j]; s[0] += Σ sw_i BCE_i; s[1] += Σ r_i; s[2] += Σ sw_i.
-       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. */
+       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. next, if not NULL, is
+       the block that comes after this one (same ld), prefetched into L2 meanwhile. */
     unsigned (*loss_grad)(const float *X, size_t n, size_t m, size_t ld, const float *y,
                           const float *sw, const float *w, float b, int want_loss, float *acc,
-                          double s[3]);
+                          double s[3], const float *next);
     /* p[i] = σ(w·x_i + b), i < n */
     unsigned (*predict_proba)(const float *X, size_t n, size_t m, size_t ld, const float *w,
                               float b, float *p);
@@ -112,6 +118,18 @@ LOGREG__INLINE void logreg__prefetch4(uintptr_t p, size_t ld) {
     const char *q = (const char *)p;
     LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + sizeof(float) * ld);
     LOGREG__PREFETCH_L2(q + 2 * sizeof(float) * ld), LOGREG__PREFETCH_L2(q + 3 * sizeof(float) * ld);
+}
+
+/* bytes (a constant: 128, 256 or 512) from p, in the block after this one, into L2: one prefetch
+   per 64-byte line, written out, since compilers keep a loop here. */
+LOGREG__INLINE void logreg__prefetch_span(uintptr_t p, size_t bytes) {
+    const char *q = (const char *)p;
+    LOGREG__PREFETCH_L2(q), LOGREG__PREFETCH_L2(q + 64);
+    if (bytes > 128) LOGREG__PREFETCH_L2(q + 128), LOGREG__PREFETCH_L2(q + 192);
+    if (bytes > 256) {
+        LOGREG__PREFETCH_L2(q + 256), LOGREG__PREFETCH_L2(q + 320);
+        LOGREG__PREFETCH_L2(q + 384), LOGREG__PREFETCH_L2(q + 448);
+    }
 }
 
 /* p rounded up to a multiple of 64 bytes: kernel scratch starts on a cache line, since a vector

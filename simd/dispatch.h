@@ -237,6 +237,7 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
                                          const float *W, const float *B, double *loss, double *g,
                                          float *acc) {
     size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
+    int fetch = n * ld > LOGREG_PREFETCH_BYTES / sizeof(float);
     double wsum = 0.0, inv;
     unsigned bad = 0;
     memset(g, 0, K * d * sizeof(double));
@@ -247,10 +248,11 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
         if (L->cls)
             for (c = 0; c < K; c++)
                 for (r = 0; r < nb; r++) L->lab[c * LOGREG__BLOCK_MAX + r] = (size_t)L->cls[i + r] == c ? 1.0f : 0.0f;
-        for (c = 0; c < K; c++) {
+        for (c = 0; c < K; c++) { /* the first model's pass fetches the next block for all */
             double s[3] = {0.0, 0.0, 0.0};
+            const float *next = fetch && c == 0 && i + nb < n ? X + (i + nb) * ld : NULL;
             bad |= k->loss_grad(X + i * ld, nb, m, ld, L->cls ? L->lab + c * LOGREG__BLOCK_MAX : L->y + i,
-                                sw ? sw + i : NULL, W + c * m, B[c], loss != NULL, acc + c * m, s);
+                                sw ? sw + i : NULL, W + c * m, B[c], loss != NULL, acc + c * m, s, next);
             if (loss) loss[c] += s[0];
             g[c * d + m] += s[1];
             if (c == 0) wsum += s[2];

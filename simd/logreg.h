@@ -30,6 +30,7 @@
      LOGREG_NO_AVX512        leave out the AVX-512 path
      LOGREG_NO_STDIO         leave out logreg_model_save/_load (the _mem variants stay)
      LOGREG_BLOCK_BYTES      bytes of X per loss_grad block, read twice   (default: 24 KiB)
+     LOGREG_PREFETCH_BYTES   X larger than this is prefetched block ahead (default: 2 MiB)
 
    RUN-TIME OPTIONS
      LOGREG_ISA=scalar|avx2|avx512|neon   environment: the path chosen at the first call.

@@ -219,37 +219,40 @@ LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m,
     if (k2) logreg__neon_store(acc + k, k2, vaddq_f32(logreg__neon_load(acc + k, k2), vaddq_f32(vaddq_f32(h0, h1), vaddq_f32(h2, h3))));
 }
 
-/* acc[j] += Σ r_i x_ij, rows in order, so grouping rows by four changes no rounding. next, if
-   not 0, is the address of the block that comes after this one (same ld): it is prefetched into
-   L2 meanwhile, so memory keeps streaming while this block is worked on from cache. */
+/* acc[j] += Σ r_i x_ij, rows in order (so the sums round as in the plain loop): eight vectors
+   of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
+   the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
+   are read, so memory keeps streaming while this block is worked on from cache. */
 LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
-    size_t i, j;
-    for (i = 0; i + 4 <= n; i += 4) {
-        const float *x0 = X + i * ld, *x1 = x0 + ld, *x2 = x1 + ld, *x3 = x2 + ld;
-        const float32x4_t r0 = vdupq_n_f32(r[i]), r1 = vdupq_n_f32(r[i + 1]), r2 = vdupq_n_f32(r[i + 2]), r3 = vdupq_n_f32(r[i + 3]);
-        for (j = 0; j < m; j += LOGREG__NEON_W) {
-            size_t k = m - j; /* lanes in this vector */
-            float32x4_t g;
-            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
-            if (k >= LOGREG__NEON_W) {
-                g = vfmaq_f32(vld1q_f32(acc + j), r0, vld1q_f32(x0 + j));
-                g = vfmaq_f32(g, r1, vld1q_f32(x1 + j));
-                g = vfmaq_f32(g, r2, vld1q_f32(x2 + j));
-                g = vfmaq_f32(g, r3, vld1q_f32(x3 + j));
-                vst1q_f32(acc + j, g);
-            } else {
-                g = vfmaq_f32(logreg__neon_load(acc + j, k), r0, logreg__neon_load(x0 + j, k));
-                g = vfmaq_f32(g, r1, logreg__neon_load(x1 + j, k));
-                g = vfmaq_f32(g, r2, logreg__neon_load(x2 + j, k));
-                g = vfmaq_f32(g, r3, logreg__neon_load(x3 + j, k));
-                logreg__neon_store(acc + j, k, g);
+    const size_t W = LOGREG__NEON_W;
+    size_t i0, i, j, rows;
+    for (i0 = 0; i0 < n; i0 += rows) {
+        rows = n - i0 < 16 ? n - i0 : 16;
+        for (j = 0; j + 8 * W <= m; j += 8 * W) {
+            float *a = acc + j;
+            float32x4_t g0 = vld1q_f32(a), g1 = vld1q_f32(a + W), g2 = vld1q_f32(a + 2 * W), g3 = vld1q_f32(a + 3 * W);
+            float32x4_t g4 = vld1q_f32(a + 4 * W), g5 = vld1q_f32(a + 5 * W), g6 = vld1q_f32(a + 6 * W), g7 = vld1q_f32(a + 7 * W);
+            for (i = i0; i < i0 + rows; i++) {
+                const float *x = X + i * ld + j;
+                const float32x4_t ri = vdupq_n_f32(r[i]);
+                if (next) logreg__prefetch_span(next + sizeof(float) * (i * ld + j), 8 * W * sizeof(float));
+                g0 = vfmaq_f32(g0, ri, vld1q_f32(x)), g1 = vfmaq_f32(g1, ri, vld1q_f32(x + W));
+                g2 = vfmaq_f32(g2, ri, vld1q_f32(x + 2 * W)), g3 = vfmaq_f32(g3, ri, vld1q_f32(x + 3 * W));
+                g4 = vfmaq_f32(g4, ri, vld1q_f32(x + 4 * W)), g5 = vfmaq_f32(g5, ri, vld1q_f32(x + 5 * W));
+                g6 = vfmaq_f32(g6, ri, vld1q_f32(x + 6 * W)), g7 = vfmaq_f32(g7, ri, vld1q_f32(x + 7 * W));
             }
+            vst1q_f32(a, g0), vst1q_f32(a + W, g1), vst1q_f32(a + 2 * W, g2), vst1q_f32(a + 3 * W, g3);
+            vst1q_f32(a + 4 * W, g4), vst1q_f32(a + 5 * W, g5), vst1q_f32(a + 6 * W, g6), vst1q_f32(a + 7 * W, g7);
         }
-    }
-    for (; i < n; i++) {
-        const float32x4_t ri = vdupq_n_f32(r[i]);
-        for (j = 0; j < m; j += LOGREG__NEON_W) logreg__neon_store(acc + j, m - j, vfmaq_f32(logreg__neon_load(acc + j, m - j), ri, logreg__neon_load(X + i * ld + j, m - j)));
+        for (; j < m; j += W) { /* the last few vectors, one at a time */
+            float32x4_t g = logreg__neon_load(acc + j, m - j);
+            for (i = i0; i < i0 + rows; i++) {
+                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                g = vfmaq_f32(g, vdupq_n_f32(r[i]), logreg__neon_load(X + i * ld + j, m - j));
+            }
+            logreg__neon_store(acc + j, m - j, g);
+        }
     }
 }
 
@@ -296,15 +299,15 @@ LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, con
 
 static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
                                        const float *sw, const float *w, float b, int want_loss, float *acc,
-                                       double s[3]) {
+                                       double s[3], const float *next) {
     float z[LOGREG__BLOCK_MAX];
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
     logreg__neon_dots(X, n, m, ld, w, b, z);
     bad = logreg__neon_loss_residual(z, y, sw, n, want_loss, s);
-    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
-    else logreg__neon_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)X + sizeof(float) * n * ld);
+    if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
+    else logreg__neon_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
     LOGREG__FTZ_END
     return bad;
 }

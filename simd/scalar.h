@@ -75,8 +75,9 @@ static void logreg__scalar_grad_accumulate(const float *X, size_t n, size_t m, s
 
 static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, size_t ld,
                                          const float *y, const float *sw, const float *w, float b,
-                                         int want_loss, float *acc, double s[3]) {
+                                         int want_loss, float *acc, double s[3], const float *next) {
     unsigned bad = 0;
+    (void)next;
     size_t i, j;
     for (i = 0; i < n; i++) {
         const float *x = X + i * ld;
