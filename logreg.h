@@ -581,8 +581,8 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
                                          const float *y, const float *sw, const float *w, float b,
                                          int want_loss, float *acc, double s[3], const float *next) {
     unsigned bad = 0;
-    (void)next;
     size_t i, j;
+    (void)next;
     for (i = 0; i < n; i++) {
         const float *x = X + i * ld;
         double z = logreg__scalar_dot(x, w, m, b);
@@ -807,7 +807,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
    whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
-   next, if not 0, is the block after this one, prefetched as in axpy_rows. */
+   next, if not 0, is the block after this one, prefetched into L2 four rows at a time. */
 LOGREG__AVX2 void logreg__avx2_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                            uintptr_t next) {
     __m256 g0 = _mm256_setzero_ps(), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
@@ -860,10 +860,10 @@ LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, siz
             _mm256_storeu_ps(a, g0), _mm256_storeu_ps(a + W, g1), _mm256_storeu_ps(a + 2 * W, g2), _mm256_storeu_ps(a + 3 * W, g3);
             _mm256_storeu_ps(a + 4 * W, g4), _mm256_storeu_ps(a + 5 * W, g5), _mm256_storeu_ps(a + 6 * W, g6), _mm256_storeu_ps(a + 7 * W, g7);
         }
-        for (; j < m; j += W) { /* the last few vectors, one at a time */
+        for (; j < m; j += W) { /* the last few vectors, one at a time (one prefetch per 64 bytes) */
             __m256 g = logreg__avx2_load(acc + j, m - j);
             for (i = i0; i < i0 + rows; i++) {
-                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                if (next && j * sizeof(float) % 64 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
                 g = _mm256_fmadd_ps(_mm256_set1_ps(r[i]), logreg__avx2_load(X + i * ld + j, m - j), g);
             }
             logreg__avx2_store(acc + j, m - j, g);
@@ -1199,7 +1199,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
    whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
-   next, if not 0, is the block after this one, prefetched as in axpy_rows. */
+   next, if not 0, is the block after this one, prefetched into L2 four rows at a time. */
 LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                               uintptr_t next) {
     __m512 g0 = _mm512_setzero_ps(), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
@@ -1252,10 +1252,10 @@ LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m,
             _mm512_storeu_ps(a, g0), _mm512_storeu_ps(a + W, g1), _mm512_storeu_ps(a + 2 * W, g2), _mm512_storeu_ps(a + 3 * W, g3);
             _mm512_storeu_ps(a + 4 * W, g4), _mm512_storeu_ps(a + 5 * W, g5), _mm512_storeu_ps(a + 6 * W, g6), _mm512_storeu_ps(a + 7 * W, g7);
         }
-        for (; j < m; j += W) { /* the last few vectors, one at a time */
+        for (; j < m; j += W) { /* the last few vectors, one at a time (one prefetch per 64 bytes) */
             __m512 g = logreg__avx512_load(acc + j, m - j);
             for (i = i0; i < i0 + rows; i++) {
-                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                if (next && j * sizeof(float) % 64 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
                 g = _mm512_fmadd_ps(_mm512_set1_ps(r[i]), logreg__avx512_load(X + i * ld + j, m - j), g);
             }
             logreg__avx512_store(acc + j, m - j, g);
@@ -1541,7 +1541,7 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
    whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
-   next, if not 0, is the block after this one, prefetched as in axpy_rows. */
+   next, if not 0, is the block after this one, prefetched into L2 four rows at a time. */
 LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                              uintptr_t next) {
     float32x4_t g0 = vdupq_n_f32(0.0f), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
@@ -1594,10 +1594,10 @@ LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, s
             vst1q_f32(a, g0), vst1q_f32(a + W, g1), vst1q_f32(a + 2 * W, g2), vst1q_f32(a + 3 * W, g3);
             vst1q_f32(a + 4 * W, g4), vst1q_f32(a + 5 * W, g5), vst1q_f32(a + 6 * W, g6), vst1q_f32(a + 7 * W, g7);
         }
-        for (; j < m; j += W) { /* the last few vectors, one at a time */
+        for (; j < m; j += W) { /* the last few vectors, one at a time (one prefetch per 64 bytes) */
             float32x4_t g = logreg__neon_load(acc + j, m - j);
             for (i = i0; i < i0 + rows; i++) {
-                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                if (next && j * sizeof(float) % 64 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
                 g = vfmaq_f32(g, vdupq_n_f32(r[i]), logreg__neon_load(X + i * ld + j, m - j));
             }
             logreg__neon_store(acc + j, m - j, g);

@@ -192,7 +192,7 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
    whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
-   next, if not 0, is the block after this one, prefetched as in axpy_rows. */
+   next, if not 0, is the block after this one, prefetched into L2 four rows at a time. */
 LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                              uintptr_t next) {
     float32x4_t g0 = vdupq_n_f32(0.0f), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
@@ -245,10 +245,10 @@ LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, s
             vst1q_f32(a, g0), vst1q_f32(a + W, g1), vst1q_f32(a + 2 * W, g2), vst1q_f32(a + 3 * W, g3);
             vst1q_f32(a + 4 * W, g4), vst1q_f32(a + 5 * W, g5), vst1q_f32(a + 6 * W, g6), vst1q_f32(a + 7 * W, g7);
         }
-        for (; j < m; j += W) { /* the last few vectors, one at a time */
+        for (; j < m; j += W) { /* the last few vectors, one at a time (one prefetch per 64 bytes) */
             float32x4_t g = logreg__neon_load(acc + j, m - j);
             for (i = i0; i < i0 + rows; i++) {
-                if (next && j % 16 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
+                if (next && j * sizeof(float) % 64 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
                 g = vfmaq_f32(g, vdupq_n_f32(r[i]), logreg__neon_load(X + i * ld + j, m - j));
             }
             logreg__neon_store(acc + j, m - j, g);

@@ -77,8 +77,8 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
                                          const float *y, const float *sw, const float *w, float b,
                                          int want_loss, float *acc, double s[3], const float *next) {
     unsigned bad = 0;
-    (void)next;
     size_t i, j;
+    (void)next;
     for (i = 0; i < n; i++) {
         const float *x = X + i * ld;
         double z = logreg__scalar_dot(x, w, m, b);
