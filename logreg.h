@@ -753,8 +753,10 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, s
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
-   (Rows past n repeat row i; their sums are not stored.) */
-LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+   (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
+   this one (same ld), prefetched into L2 line by line as this block's rows are read. */
+LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                     uintptr_t next) {
     size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
         const float *x0 = X + i * ld, *x1, *x2, *x3;
@@ -764,6 +766,7 @@ LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t l
         x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__AVX2_W <= m; j += 2 * LOGREG__AVX2_W) {
             __m256 w0 = _mm256_loadu_ps(w + j), w1 = _mm256_loadu_ps(w + j + LOGREG__AVX2_W);
+            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld); /* 64 bytes of each row */
             a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j), w0, a0), c0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j + LOGREG__AVX2_W), w1, c0);
             a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j), w0, a1), c1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j + LOGREG__AVX2_W), w1, c1);
             a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j), w0, a2), c2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j + LOGREG__AVX2_W), w1, c2);
@@ -793,7 +796,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t
     int badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx2_dots(X, n, m, ld, w, b, r);
+    logreg__avx2_dots(X, n, m, ld, w, b, r, 0);
     for (i = 0; i < n; i += LOGREG__AVX2_W) {
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(r + i, k), yv = _mm256_maskload_ps(y + i, k);
@@ -920,7 +923,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
-    logreg__avx2_dots(X, n, m, ld, w, b, z);
+    logreg__avx2_dots(X, n, m, ld, w, b, z, (uintptr_t)next);
     bad = logreg__avx2_loss_residual(z, y, sw, n, want_loss, s);
     if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
     else logreg__avx2_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
@@ -933,7 +936,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, s
     int badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx2_dots(X, n, m, ld, w, b, p);
+    logreg__avx2_dots(X, n, m, ld, w, b, p, 0);
     for (i = 0; i < n; i += LOGREG__AVX2_W) {
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(p + i, k);
@@ -1108,8 +1111,9 @@ LOGREG__AVX512 __m512 logreg__avx512_fold4(__m512 a, __m512 b) {
 
 /* z[i] = w·x_i + b for rows of at most one vector, sixteen rows at a time: the products of
    rows i and i+8 fold together, and so on, into one vector of sixteen sums in row order.
-   (Rows past n repeat the last row; their sums are not stored.) */
-LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+   (Rows past n repeat the last row; their sums are not stored.) next: as in dots. */
+LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                              uintptr_t next) {
     const __mmask16 k = logreg__avx512_mask(m);
     const __m512 wv = _mm512_maskz_loadu_ps(k, w), zero = _mm512_setzero_ps();
     size_t i, rows;
@@ -1123,6 +1127,11 @@ LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t 
         d7 = (7 < last ? 7 : last) * ld, d8 = (8 < last ? 8 : last) * ld, d9 = (9 < last ? 9 : last) * ld;
         d10 = (10 < last ? 10 : last) * ld, d11 = (11 < last ? 11 : last) * ld, d12 = (12 < last ? 12 : last) * ld;
         d13 = (13 < last ? 13 : last) * ld, d14 = (14 < last ? 14 : last) * ld, d15 = last * ld;
+        if (next) {
+            uintptr_t q = next + sizeof(float) * i * ld;
+            logreg__prefetch4(q, ld), logreg__prefetch4(q + 4 * sizeof(float) * ld, ld);
+            logreg__prefetch4(q + 8 * sizeof(float) * ld, ld), logreg__prefetch4(q + 12 * sizeof(float) * ld, ld);
+        }
 #define LOGREG__ROW(d) _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k, x + (d)), wv, zero)
         v0 = logreg__avx512_fold8(LOGREG__ROW(0), LOGREG__ROW(d8));
         v1 = logreg__avx512_fold8(LOGREG__ROW(d1), LOGREG__ROW(d9));
@@ -1141,11 +1150,13 @@ LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t 
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
-   (Rows past n repeat row i; their sums are not stored.) */
-LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+   (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
+   this one (same ld), prefetched into L2 line by line as this block's rows are read. */
+LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                       uintptr_t next) {
     size_t i, j, rows;
     if (m <= LOGREG__AVX512_W) {
-        logreg__avx512_dots_narrow(X, n, m, ld, w, b, z);
+        logreg__avx512_dots_narrow(X, n, m, ld, w, b, z, next);
         return;
     }
     for (i = 0; i < n; i += rows) {
@@ -1156,6 +1167,10 @@ LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size
         x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__AVX512_W <= m; j += 2 * LOGREG__AVX512_W) {
             __m512 w0 = _mm512_loadu_ps(w + j), w1 = _mm512_loadu_ps(w + j + LOGREG__AVX512_W);
+            if (next) { /* 128 bytes of each row */
+                uintptr_t q = next + sizeof(float) * (i * ld + j);
+                logreg__prefetch4(q, ld), logreg__prefetch4(q + 64, ld);
+            }
             a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + j), w0, a0), c0 = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + j + LOGREG__AVX512_W), w1, c0);
             a1 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + j), w0, a1), c1 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + j + LOGREG__AVX512_W), w1, c1);
             a2 = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + j), w0, a2), c2 = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + j + LOGREG__AVX512_W), w1, c2);
@@ -1185,7 +1200,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
     __mmask16 badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx512_dots(X, n, m, ld, w, b, r);
+    logreg__avx512_dots(X, n, m, ld, w, b, r, 0);
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, r + i), yv = _mm512_maskz_loadu_ps(k, y + i);
@@ -1313,7 +1328,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, s
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
-    logreg__avx512_dots(X, n, m, ld, w, b, z);
+    logreg__avx512_dots(X, n, m, ld, w, b, z, (uintptr_t)next);
     bad = logreg__avx512_loss_residual(z, y, sw, n, want_loss, s);
     if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
     else logreg__avx512_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
@@ -1326,7 +1341,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
     __mmask16 badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx512_dots(X, n, m, ld, w, b, p);
+    logreg__avx512_dots(X, n, m, ld, w, b, p, 0);
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, p + i);
@@ -1488,8 +1503,10 @@ static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
-   (Rows past n repeat row i; their sums are not stored.) */
-LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+   (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
+   this one (same ld), prefetched into L2 line by line as this block's rows are read. */
+LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                       uintptr_t next) {
     size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
         const float *x0 = X + i * ld, *x1, *x2, *x3;
@@ -1499,6 +1516,7 @@ LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t
         x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__NEON_W <= m; j += 2 * LOGREG__NEON_W) {
             float32x4_t w0 = vld1q_f32(w + j), w1 = vld1q_f32(w + j + LOGREG__NEON_W);
+            if (next && j * sizeof(float) % 64 == 0) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
             a0 = vfmaq_f32(a0, vld1q_f32(x0 + j), w0), c0 = vfmaq_f32(c0, vld1q_f32(x0 + j + LOGREG__NEON_W), w1);
             a1 = vfmaq_f32(a1, vld1q_f32(x1 + j), w0), c1 = vfmaq_f32(c1, vld1q_f32(x1 + j + LOGREG__NEON_W), w1);
             a2 = vfmaq_f32(a2, vld1q_f32(x2 + j), w0), c2 = vfmaq_f32(c2, vld1q_f32(x2 + j + LOGREG__NEON_W), w1);
@@ -1528,7 +1546,7 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
     uint32_t badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__neon_dots(X, n, m, ld, w, b, r);
+    logreg__neon_dots(X, n, m, ld, w, b, r, 0);
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(r + i, n - i), yv = logreg__neon_load(y + i, n - i);
         badz |= logreg__neon_nonfinite(z);
@@ -1653,7 +1671,7 @@ static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
-    logreg__neon_dots(X, n, m, ld, w, b, z);
+    logreg__neon_dots(X, n, m, ld, w, b, z, (uintptr_t)next);
     bad = logreg__neon_loss_residual(z, y, sw, n, want_loss, s);
     if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
     else logreg__neon_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
@@ -1666,7 +1684,7 @@ static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, s
     uint32_t badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__neon_dots(X, n, m, ld, w, b, p);
+    logreg__neon_dots(X, n, m, ld, w, b, p, 0);
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(p + i, n - i);
         badz |= logreg__neon_nonfinite(z);

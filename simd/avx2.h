@@ -132,8 +132,10 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, s
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
-   (Rows past n repeat row i; their sums are not stored.) */
-LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+   (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
+   this one (same ld), prefetched into L2 line by line as this block's rows are read. */
+LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                     uintptr_t next) {
     size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
         const float *x0 = X + i * ld, *x1, *x2, *x3;
@@ -143,6 +145,7 @@ LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t l
         x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__AVX2_W <= m; j += 2 * LOGREG__AVX2_W) {
             __m256 w0 = _mm256_loadu_ps(w + j), w1 = _mm256_loadu_ps(w + j + LOGREG__AVX2_W);
+            if (next) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld); /* 64 bytes of each row */
             a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j), w0, a0), c0 = _mm256_fmadd_ps(_mm256_loadu_ps(x0 + j + LOGREG__AVX2_W), w1, c0);
             a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j), w0, a1), c1 = _mm256_fmadd_ps(_mm256_loadu_ps(x1 + j + LOGREG__AVX2_W), w1, c1);
             a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j), w0, a2), c2 = _mm256_fmadd_ps(_mm256_loadu_ps(x2 + j + LOGREG__AVX2_W), w1, c2);
@@ -172,7 +175,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t
     int badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx2_dots(X, n, m, ld, w, b, r);
+    logreg__avx2_dots(X, n, m, ld, w, b, r, 0);
     for (i = 0; i < n; i += LOGREG__AVX2_W) {
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(r + i, k), yv = _mm256_maskload_ps(y + i, k);
@@ -299,7 +302,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
-    logreg__avx2_dots(X, n, m, ld, w, b, z);
+    logreg__avx2_dots(X, n, m, ld, w, b, z, (uintptr_t)next);
     bad = logreg__avx2_loss_residual(z, y, sw, n, want_loss, s);
     if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
     else logreg__avx2_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
@@ -312,7 +315,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, s
     int badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx2_dots(X, n, m, ld, w, b, p);
+    logreg__avx2_dots(X, n, m, ld, w, b, p, 0);
     for (i = 0; i < n; i += LOGREG__AVX2_W) {
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(p + i, k);

@@ -152,8 +152,9 @@ LOGREG__AVX512 __m512 logreg__avx512_fold4(__m512 a, __m512 b) {
 
 /* z[i] = w·x_i + b for rows of at most one vector, sixteen rows at a time: the products of
    rows i and i+8 fold together, and so on, into one vector of sixteen sums in row order.
-   (Rows past n repeat the last row; their sums are not stored.) */
-LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+   (Rows past n repeat the last row; their sums are not stored.) next: as in dots. */
+LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                              uintptr_t next) {
     const __mmask16 k = logreg__avx512_mask(m);
     const __m512 wv = _mm512_maskz_loadu_ps(k, w), zero = _mm512_setzero_ps();
     size_t i, rows;
@@ -167,6 +168,11 @@ LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t 
         d7 = (7 < last ? 7 : last) * ld, d8 = (8 < last ? 8 : last) * ld, d9 = (9 < last ? 9 : last) * ld;
         d10 = (10 < last ? 10 : last) * ld, d11 = (11 < last ? 11 : last) * ld, d12 = (12 < last ? 12 : last) * ld;
         d13 = (13 < last ? 13 : last) * ld, d14 = (14 < last ? 14 : last) * ld, d15 = last * ld;
+        if (next) {
+            uintptr_t q = next + sizeof(float) * i * ld;
+            logreg__prefetch4(q, ld), logreg__prefetch4(q + 4 * sizeof(float) * ld, ld);
+            logreg__prefetch4(q + 8 * sizeof(float) * ld, ld), logreg__prefetch4(q + 12 * sizeof(float) * ld, ld);
+        }
 #define LOGREG__ROW(d) _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k, x + (d)), wv, zero)
         v0 = logreg__avx512_fold8(LOGREG__ROW(0), LOGREG__ROW(d8));
         v1 = logreg__avx512_fold8(LOGREG__ROW(d1), LOGREG__ROW(d9));
@@ -185,11 +191,13 @@ LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t 
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
-   (Rows past n repeat row i; their sums are not stored.) */
-LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+   (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
+   this one (same ld), prefetched into L2 line by line as this block's rows are read. */
+LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                       uintptr_t next) {
     size_t i, j, rows;
     if (m <= LOGREG__AVX512_W) {
-        logreg__avx512_dots_narrow(X, n, m, ld, w, b, z);
+        logreg__avx512_dots_narrow(X, n, m, ld, w, b, z, next);
         return;
     }
     for (i = 0; i < n; i += rows) {
@@ -200,6 +208,10 @@ LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size
         x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__AVX512_W <= m; j += 2 * LOGREG__AVX512_W) {
             __m512 w0 = _mm512_loadu_ps(w + j), w1 = _mm512_loadu_ps(w + j + LOGREG__AVX512_W);
+            if (next) { /* 128 bytes of each row */
+                uintptr_t q = next + sizeof(float) * (i * ld + j);
+                logreg__prefetch4(q, ld), logreg__prefetch4(q + 64, ld);
+            }
             a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + j), w0, a0), c0 = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + j + LOGREG__AVX512_W), w1, c0);
             a1 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + j), w0, a1), c1 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + j + LOGREG__AVX512_W), w1, c1);
             a2 = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + j), w0, a2), c2 = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + j + LOGREG__AVX512_W), w1, c2);
@@ -229,7 +241,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
     __mmask16 badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx512_dots(X, n, m, ld, w, b, r);
+    logreg__avx512_dots(X, n, m, ld, w, b, r, 0);
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, r + i), yv = _mm512_maskz_loadu_ps(k, y + i);
@@ -357,7 +369,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, s
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
-    logreg__avx512_dots(X, n, m, ld, w, b, z);
+    logreg__avx512_dots(X, n, m, ld, w, b, z, (uintptr_t)next);
     bad = logreg__avx512_loss_residual(z, y, sw, n, want_loss, s);
     if (m <= 2 * LOGREG__AVX512_W) logreg__avx512_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
     else logreg__avx512_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
@@ -370,7 +382,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
     __mmask16 badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx512_dots(X, n, m, ld, w, b, p);
+    logreg__avx512_dots(X, n, m, ld, w, b, p, 0);
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, p + i);

@@ -139,8 +139,10 @@ static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
 
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
-   (Rows past n repeat row i; their sums are not stored.) */
-LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z) {
+   (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
+   this one (same ld), prefetched into L2 line by line as this block's rows are read. */
+LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                       uintptr_t next) {
     size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
         const float *x0 = X + i * ld, *x1, *x2, *x3;
@@ -150,6 +152,7 @@ LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t
         x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
         for (j = 0; j + 2 * LOGREG__NEON_W <= m; j += 2 * LOGREG__NEON_W) {
             float32x4_t w0 = vld1q_f32(w + j), w1 = vld1q_f32(w + j + LOGREG__NEON_W);
+            if (next && j * sizeof(float) % 64 == 0) logreg__prefetch4(next + sizeof(float) * (i * ld + j), ld);
             a0 = vfmaq_f32(a0, vld1q_f32(x0 + j), w0), c0 = vfmaq_f32(c0, vld1q_f32(x0 + j + LOGREG__NEON_W), w1);
             a1 = vfmaq_f32(a1, vld1q_f32(x1 + j), w0), c1 = vfmaq_f32(c1, vld1q_f32(x1 + j + LOGREG__NEON_W), w1);
             a2 = vfmaq_f32(a2, vld1q_f32(x2 + j), w0), c2 = vfmaq_f32(c2, vld1q_f32(x2 + j + LOGREG__NEON_W), w1);
@@ -179,7 +182,7 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
     uint32_t badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__neon_dots(X, n, m, ld, w, b, r);
+    logreg__neon_dots(X, n, m, ld, w, b, r, 0);
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(r + i, n - i), yv = logreg__neon_load(y + i, n - i);
         badz |= logreg__neon_nonfinite(z);
@@ -304,7 +307,7 @@ static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_
     unsigned bad;
     LOGREG__FTZ_BEGIN
     LOGREG_ASSERT(n <= LOGREG__BLOCK_MAX);
-    logreg__neon_dots(X, n, m, ld, w, b, z);
+    logreg__neon_dots(X, n, m, ld, w, b, z, (uintptr_t)next);
     bad = logreg__neon_loss_residual(z, y, sw, n, want_loss, s);
     if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, z, acc, (uintptr_t)next);
     else logreg__neon_axpy_rows(X, n, m, ld, z, acc, (uintptr_t)next);
@@ -317,7 +320,7 @@ static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, s
     uint32_t badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__neon_dots(X, n, m, ld, w, b, p);
+    logreg__neon_dots(X, n, m, ld, w, b, p, 0);
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(p + i, n - i);
         badz |= logreg__neon_nonfinite(z);
