@@ -367,6 +367,13 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
 #ifndef LOGREG_PREFETCH_BYTES
 #define LOGREG_PREFETCH_BYTES (2u << 20)
 #endif
+/* For the kernels that read X once (residual, predict_proba): the address of the rows about
+   LOGREG_BLOCK_BYTES ahead of X, which their dot products prefetch as they go; 0 when X fits
+   in LOGREG_PREFETCH_BYTES. */
+LOGREG__INLINE uintptr_t logreg__ahead(const float *X, size_t n, size_t ld) {
+    size_t rows = LOGREG_BLOCK_BYTES / (ld * sizeof(float)) + 1;
+    return n * ld > LOGREG_PREFETCH_BYTES / sizeof(float) ? (uintptr_t)X + sizeof(float) * rows * ld : 0;
+}
 /* Float partial gradient sums are moved into double after at most this many rows, which keeps
    the sum over 10^7 rows within 1e-5 relative (float error grows with the rows per partial). */
 #define LOGREG__FLUSH_ROWS 256
@@ -796,7 +803,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t
     int badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx2_dots(X, n, m, ld, w, b, r, 0);
+    logreg__avx2_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__AVX2_W) {
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(r + i, k), yv = _mm256_maskload_ps(y + i, k);
@@ -936,7 +943,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, s
     int badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx2_dots(X, n, m, ld, w, b, p, 0);
+    logreg__avx2_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__AVX2_W) {
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(p + i, k);
@@ -1200,7 +1207,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
     __mmask16 badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx512_dots(X, n, m, ld, w, b, r, 0);
+    logreg__avx512_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, r + i), yv = _mm512_maskz_loadu_ps(k, y + i);
@@ -1341,7 +1348,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
     __mmask16 badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx512_dots(X, n, m, ld, w, b, p, 0);
+    logreg__avx512_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, p + i);
@@ -1546,7 +1553,7 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
     uint32_t badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__neon_dots(X, n, m, ld, w, b, r, 0);
+    logreg__neon_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(r + i, n - i), yv = logreg__neon_load(y + i, n - i);
         badz |= logreg__neon_nonfinite(z);
@@ -1684,7 +1691,7 @@ static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, s
     uint32_t badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__neon_dots(X, n, m, ld, w, b, p, 0);
+    logreg__neon_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(p + i, n - i);
         badz |= logreg__neon_nonfinite(z);

@@ -175,7 +175,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t
     int badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx2_dots(X, n, m, ld, w, b, r, 0);
+    logreg__avx2_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__AVX2_W) {
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(r + i, k), yv = _mm256_maskload_ps(y + i, k);
@@ -315,7 +315,7 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, s
     int badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx2_dots(X, n, m, ld, w, b, p, 0);
+    logreg__avx2_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__AVX2_W) {
         __m256i k = logreg__avx2_mask(n - i);
         __m256 z = _mm256_maskload_ps(p + i, k);

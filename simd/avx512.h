@@ -241,7 +241,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, si
     __mmask16 badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx512_dots(X, n, m, ld, w, b, r, 0);
+    logreg__avx512_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, r + i), yv = _mm512_maskz_loadu_ps(k, y + i);
@@ -382,7 +382,7 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
     __mmask16 badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__avx512_dots(X, n, m, ld, w, b, p, 0);
+    logreg__avx512_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__AVX512_W) {
         __mmask16 k = logreg__avx512_mask(n - i);
         __m512 z = _mm512_maskz_loadu_ps(k, p + i);

@@ -71,6 +71,13 @@
 #ifndef LOGREG_PREFETCH_BYTES
 #define LOGREG_PREFETCH_BYTES (2u << 20)
 #endif
+/* For the kernels that read X once (residual, predict_proba): the address of the rows about
+   LOGREG_BLOCK_BYTES ahead of X, which their dot products prefetch as they go; 0 when X fits
+   in LOGREG_PREFETCH_BYTES. */
+LOGREG__INLINE uintptr_t logreg__ahead(const float *X, size_t n, size_t ld) {
+    size_t rows = LOGREG_BLOCK_BYTES / (ld * sizeof(float)) + 1;
+    return n * ld > LOGREG_PREFETCH_BYTES / sizeof(float) ? (uintptr_t)X + sizeof(float) * rows * ld : 0;
+}
 /* Float partial gradient sums are moved into double after at most this many rows, which keeps
    the sum over 10^7 rows within 1e-5 relative (float error grows with the rows per partial). */
 #define LOGREG__FLUSH_ROWS 256

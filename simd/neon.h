@@ -182,7 +182,7 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
     uint32_t badz = 0, bady = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__neon_dots(X, n, m, ld, w, b, r, 0);
+    logreg__neon_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(r + i, n - i), yv = logreg__neon_load(y + i, n - i);
         badz |= logreg__neon_nonfinite(z);
@@ -320,7 +320,7 @@ static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, s
     uint32_t badz = 0;
     size_t i;
     LOGREG__FTZ_BEGIN
-    logreg__neon_dots(X, n, m, ld, w, b, p, 0);
+    logreg__neon_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
     for (i = 0; i < n; i += LOGREG__NEON_W) {
         float32x4_t z = logreg__neon_load(p + i, n - i);
         badz |= logreg__neon_nonfinite(z);
