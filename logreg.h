@@ -476,11 +476,15 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
    never rounds 1+E: the subtraction is exact, and 1 - E y rounds a number near y when E > 1
    (z < 0) and within 2^-25 when E <= 1, where y, constant between steps of the estimate, keeps
    σ monotone. E = 2^n e^-s with n = round(-t log2e) to 1/N (N = 16 on AVX-512, 8 on AVX2 and
-   NEON), s = t + n ln2 in two steps (|s| <= ln2/2N), and 2^n = 2^floor(n) T_k from a table of
-   T_k = 2^(k/N) rounded to float, k = the low bits of n N, with a second table of their relative
-   rounding errors d_k: E = 2^floor(n) (T_k + T_k (d_k + e^-s - 1)), e^-s - 1 ≈ -s + s^2 h(s), h
-   fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7 relative with AVX-512's degree 1, 2^-31.5
-   with degree 2). */
+   NEON), s = t + n LN2F in one FMA, which is exact (n N is an integer below 2^11 and |s| <= ln2/2N
+   < 2^-4, so s fits in 24 bits), and 2^n = 2^floor(n) T_k from a table of T_k = 2^(k/N) rounded
+   to float, k = the low bits of n N, with a second table of their relative rounding errors d_k:
+   E = 2^floor(n) (T_k + T_k (d_k - n LN2_ERR + e^-s - 1)), the rest of n ln2 (below 2^-21.9)
+   joining d_k off the critical path (the dropped product (e^-s - 1) n LN2_ERR is below 2^-26.4),
+   e^-s - 1 ≈ -s + s^2 h(s), h fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7 relative with
+   AVX-512's degree 1, 2^-31.5 with degree 2). */
+#define LOGREG__LN2F 0.693147182f          /* ln2 rounded to float */
+#define LOGREG__LN2_ERR (-1.90465432e-09f) /* ln2 - LN2F */
 #define LOGREG__SIG_TMAX 88.0f           /* σ(-88) < FLT_MIN, e^88 < FLT_MAX */
 #define LOGREG__ROUND_MAGIC16 786432.0f  /* 0x1.8p19: rounds to 1/16 */
 #define LOGREG__ROUND_MAGIC8 1572864.0f  /* 0x1.8p20: rounds to 1/8 */
@@ -686,9 +690,9 @@ LOGREG__AVX2 __m256 logreg__avx2_exp_neg(__m256 t) {
     __m256 tk = _mm256_castsi256_ps(_mm256_add_epi32(
         _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_t), k), _mm256_slli_epi32(k, 20)));
     __m256 dk = _mm256_permutevar8x32_ps(_mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_d)), k);
-    __m256 s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_HI), t);
+    __m256 s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2F), t);
     __m256 p;
-    s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_LO), s);
+    dk = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_ERR), dk);
     p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP8_H2), s, _mm256_set1_ps(LOGREG__EXP8_H1));
     p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(0.5f));
     p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-1.0f));
@@ -1024,9 +1028,9 @@ LOGREG__AVX512 __m512 logreg__avx512_exp_neg(__m512 t) {
     __m512i k = _mm512_castps_si512(f); /* vpermps reads the low 4 bits: 16 n mod 16 */
     __m512 tk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_t)));
     __m512 dk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_d)));
-    __m512 s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
+    __m512 s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2F), t);
     __m512 p;
-    s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_LO), s);
+    dk = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_ERR), dk);
     p = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP16_H1), s, _mm512_set1_ps(LOGREG__EXP16_H0));
     p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(-1.0f));
     p = _mm512_fmadd_ps(p, s, dk);
@@ -1436,9 +1440,9 @@ LOGREG__INLINE float32x4_t logreg__neon_exp_neg(float32x4_t t) {
     uint8x16x2_t td = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d + 4))}};
     float32x4_t tk = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(vqtbl2q_u8(tt, b)), vshlq_n_u32(k, 20)));
     float32x4_t dk = vreinterpretq_f32_u8(vqtbl2q_u8(td, b));
-    float32x4_t s = vfmaq_f32(t, n, vdupq_n_f32(LOGREG__LN2_HI));
+    float32x4_t s = vfmaq_f32(t, n, vdupq_n_f32(LOGREG__LN2F));
     float32x4_t p;
-    s = vfmaq_f32(s, n, vdupq_n_f32(LOGREG__LN2_LO));
+    dk = vfmsq_f32(dk, n, vdupq_n_f32(LOGREG__LN2_ERR));
     p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP8_H1), vdupq_n_f32(LOGREG__EXP8_H2), s);
     p = vfmaq_f32(vdupq_n_f32(0.5f), p, s);
     p = vfmaq_f32(vdupq_n_f32(-1.0f), p, s);

@@ -58,9 +58,9 @@ LOGREG__AVX2 __m256 logreg__avx2_exp_neg(__m256 t) {
     __m256 tk = _mm256_castsi256_ps(_mm256_add_epi32(
         _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_t), k), _mm256_slli_epi32(k, 20)));
     __m256 dk = _mm256_permutevar8x32_ps(_mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_d)), k);
-    __m256 s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_HI), t);
+    __m256 s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2F), t);
     __m256 p;
-    s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_LO), s);
+    dk = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_ERR), dk);
     p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP8_H2), s, _mm256_set1_ps(LOGREG__EXP8_H1));
     p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(0.5f));
     p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-1.0f));

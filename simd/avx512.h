@@ -58,9 +58,9 @@ LOGREG__AVX512 __m512 logreg__avx512_exp_neg(__m512 t) {
     __m512i k = _mm512_castps_si512(f); /* vpermps reads the low 4 bits: 16 n mod 16 */
     __m512 tk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_t)));
     __m512 dk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_d)));
-    __m512 s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
+    __m512 s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2F), t);
     __m512 p;
-    s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_LO), s);
+    dk = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_ERR), dk);
     p = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP16_H1), s, _mm512_set1_ps(LOGREG__EXP16_H0));
     p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(-1.0f));
     p = _mm512_fmadd_ps(p, s, dk);

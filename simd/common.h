@@ -180,11 +180,15 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
    never rounds 1+E: the subtraction is exact, and 1 - E y rounds a number near y when E > 1
    (z < 0) and within 2^-25 when E <= 1, where y, constant between steps of the estimate, keeps
    σ monotone. E = 2^n e^-s with n = round(-t log2e) to 1/N (N = 16 on AVX-512, 8 on AVX2 and
-   NEON), s = t + n ln2 in two steps (|s| <= ln2/2N), and 2^n = 2^floor(n) T_k from a table of
-   T_k = 2^(k/N) rounded to float, k = the low bits of n N, with a second table of their relative
-   rounding errors d_k: E = 2^floor(n) (T_k + T_k (d_k + e^-s - 1)), e^-s - 1 ≈ -s + s^2 h(s), h
-   fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7 relative with AVX-512's degree 1, 2^-31.5
-   with degree 2). */
+   NEON), s = t + n LN2F in one FMA, which is exact (n N is an integer below 2^11 and |s| <= ln2/2N
+   < 2^-4, so s fits in 24 bits), and 2^n = 2^floor(n) T_k from a table of T_k = 2^(k/N) rounded
+   to float, k = the low bits of n N, with a second table of their relative rounding errors d_k:
+   E = 2^floor(n) (T_k + T_k (d_k - n LN2_ERR + e^-s - 1)), the rest of n ln2 (below 2^-21.9)
+   joining d_k off the critical path (the dropped product (e^-s - 1) n LN2_ERR is below 2^-26.4),
+   e^-s - 1 ≈ -s + s^2 h(s), h fitted to (e^-s - 1 + s)/s^2 (Chebyshev: 2^-27.7 relative with
+   AVX-512's degree 1, 2^-31.5 with degree 2). */
+#define LOGREG__LN2F 0.693147182f          /* ln2 rounded to float */
+#define LOGREG__LN2_ERR (-1.90465432e-09f) /* ln2 - LN2F */
 #define LOGREG__SIG_TMAX 88.0f           /* σ(-88) < FLT_MIN, e^88 < FLT_MAX */
 #define LOGREG__ROUND_MAGIC16 786432.0f  /* 0x1.8p19: rounds to 1/16 */
 #define LOGREG__ROUND_MAGIC8 1572864.0f  /* 0x1.8p20: rounds to 1/8 */

@@ -65,9 +65,9 @@ LOGREG__INLINE float32x4_t logreg__neon_exp_neg(float32x4_t t) {
     uint8x16x2_t td = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d + 4))}};
     float32x4_t tk = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(vqtbl2q_u8(tt, b)), vshlq_n_u32(k, 20)));
     float32x4_t dk = vreinterpretq_f32_u8(vqtbl2q_u8(td, b));
-    float32x4_t s = vfmaq_f32(t, n, vdupq_n_f32(LOGREG__LN2_HI));
+    float32x4_t s = vfmaq_f32(t, n, vdupq_n_f32(LOGREG__LN2F));
     float32x4_t p;
-    s = vfmaq_f32(s, n, vdupq_n_f32(LOGREG__LN2_LO));
+    dk = vfmsq_f32(dk, n, vdupq_n_f32(LOGREG__LN2_ERR));
     p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP8_H1), vdupq_n_f32(LOGREG__EXP8_H2), s);
     p = vfmaq_f32(vdupq_n_f32(0.5f), p, s);
     p = vfmaq_f32(vdupq_n_f32(-1.0f), p, s);
