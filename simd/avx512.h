@@ -118,11 +118,24 @@ LOGREG__AVX512 float logreg__avx512_hsum(__m512 a) {
     return _mm_cvtss_f32(logreg__avx512_hsum4(a, a, a, a));
 }
 
+/* Eight vectors are loaded before the first is stored: where a starts a few lines past z modulo
+   4 KiB, a load would otherwise wait on the store just before it (4K aliasing; up to 2.2x slower
+   on an AMD EPYC, where AVX2's shorter steps did not show it). */
 LOGREG__TARGET_AVX512 static void logreg__avx512_sigmoid(const float *z, float *a, size_t n) {
+    const size_t W = LOGREG__AVX512_W;
     size_t i;
     __m512 v;
     LOGREG__FTZ_BEGIN
-    for (i = 0; i + LOGREG__AVX512_W <= n; i += LOGREG__AVX512_W) {
+    for (i = 0; i + 8 * W <= n; i += 8 * W) {
+        __m512 v0 = _mm512_loadu_ps(z + i), v1 = _mm512_loadu_ps(z + i + W), v2 = _mm512_loadu_ps(z + i + 2 * W);
+        __m512 v3 = _mm512_loadu_ps(z + i + 3 * W), v4 = _mm512_loadu_ps(z + i + 4 * W), v5 = _mm512_loadu_ps(z + i + 5 * W);
+        __m512 v6 = _mm512_loadu_ps(z + i + 6 * W), v7 = _mm512_loadu_ps(z + i + 7 * W);
+        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_v(v0)), _mm512_storeu_ps(a + i + W, logreg__avx512_sigmoid_v(v1));
+        _mm512_storeu_ps(a + i + 2 * W, logreg__avx512_sigmoid_v(v2)), _mm512_storeu_ps(a + i + 3 * W, logreg__avx512_sigmoid_v(v3));
+        _mm512_storeu_ps(a + i + 4 * W, logreg__avx512_sigmoid_v(v4)), _mm512_storeu_ps(a + i + 5 * W, logreg__avx512_sigmoid_v(v5));
+        _mm512_storeu_ps(a + i + 6 * W, logreg__avx512_sigmoid_v(v6)), _mm512_storeu_ps(a + i + 7 * W, logreg__avx512_sigmoid_v(v7));
+    }
+    for (; i + W <= n; i += W) {
         v = _mm512_loadu_ps(z + i);
         _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_v(v));
     }
