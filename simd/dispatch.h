@@ -210,14 +210,6 @@ static logreg_status logreg__flags_status(unsigned f) {
     return LOGREG_OK;
 }
 
-/* Rows per loss_grad block: about LOGREG_BLOCK_BYTES of X, rounded to the nearest multiple of
-   the 4 rows the kernels take at a time (Fashion-MNIST's 784 floats: 8 rows, 8% faster than 4). */
-static size_t logreg__block_rows(size_t m) {
-    size_t rows = (LOGREG_BLOCK_BYTES / (m * sizeof(float)) + 2) / 4 * 4;
-    if (rows < 4) rows = 4;
-    return rows < LOGREG__BLOCK_MAX ? rows : LOGREG__BLOCK_MAX;
-}
-
 /* The labels of a pass: y (n floats) for one model, or class indices cls (n ints in [0, K))
    for K one-vs-rest models, whose 0/1 labels are made block by block in lab (K blocks of
    LOGREG__BLOCK_MAX floats). */
