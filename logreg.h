@@ -362,8 +362,9 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
 #define LOGREG_BLOCK_BYTES (24 * 1024)
 #endif
 #define LOGREG__BLOCK_MAX 256
-/* loss_grad prefetches the next block only when X is larger than this: smaller data is likely
-   still in cache from the last pass, where the prefetches are only extra instructions. */
+/* loss_grad, residual and predict_proba prefetch a block ahead only when X is larger than this:
+   smaller data is likely still in cache from the last pass, where the prefetches are only extra
+   instructions (and cost G5, 1 MiB, 18 % on the EPYC). */
 #ifndef LOGREG_PREFETCH_BYTES
 #define LOGREG_PREFETCH_BYTES (2u << 20)
 #endif
@@ -376,7 +377,7 @@ LOGREG__INLINE size_t logreg__block_rows(size_t m) {
 }
 /* For the kernels that read X once (residual, predict_proba): the address one block of rows
    ahead of X, which their dot products prefetch as they go (at least the 4 rows they take at a
-   time: 2 rows ahead cost 4,096-float rows 20 %); 0 when X fits in LOGREG_PREFETCH_BYTES. */
+   time: 2 rows ahead made 4,096-float rows 18 % slower); 0 when X fits in LOGREG_PREFETCH_BYTES. */
 LOGREG__INLINE uintptr_t logreg__ahead(const float *X, size_t n, size_t ld) {
     return n * ld > LOGREG_PREFETCH_BYTES / sizeof(float) ? (uintptr_t)X + sizeof(float) * logreg__block_rows(ld) * ld : 0;
 }
