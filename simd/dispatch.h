@@ -229,7 +229,7 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
                                          const float *W, const float *B, double *loss, double *g,
                                          float *acc) {
     size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
-    int fetch = n * ld > LOGREG_PREFETCH_BYTES / sizeof(float);
+    int fetch = logreg__prefetches(n, ld);
     double wsum = 0.0, inv;
     unsigned bad = 0;
     memset(g, 0, K * d * sizeof(double));
