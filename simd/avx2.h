@@ -15,6 +15,12 @@ LOGREG__AVX2 __m256 logreg__avx2_load(const float *p, size_t k) {
 LOGREG__AVX2 void logreg__avx2_store(float *p, size_t k, __m256 v) {
     _mm256_maskstore_ps(p, logreg__avx2_mask(k), v);
 }
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_load4(const float *p, size_t k, __m256 v[4]) { /* the first min(k, 32) floats */
+    LOGREG__EACH4(v[j] = k > j * LOGREG__AVX2_W ? logreg__avx2_load(p + j * LOGREG__AVX2_W, k - j * LOGREG__AVX2_W) : _mm256_setzero_ps());
+}
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_store4(float *p, size_t k, const __m256 v[4]) {
+    LOGREG__EACH4(if (k > j * LOGREG__AVX2_W) logreg__avx2_store(p + j * LOGREG__AVX2_W, k - j * LOGREG__AVX2_W, v[j]));
+}
 LOGREG__AVX2 int logreg__avx2_nonfinite(__m256 v) { /* NaN or ±Inf: v - v is NaN */
     return _mm256_movemask_ps(_mm256_cmp_ps(_mm256_sub_ps(v, v), _mm256_setzero_ps(), _CMP_NEQ_UQ));
 }
@@ -49,23 +55,26 @@ static const uint32_t logreg__avx2_exp2_t[8] = {
 static const uint32_t logreg__avx2_exp2_d[8] = {
     0x00000000, 0xb24e0611, 0x33092801, 0xb3051aa8, 0x329302ae, 0x31b3d0e5, 0xb27ce182, 0xb1d290be};
 
-/* e^-t for t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126) */
-LOGREG__AVX2 __m256 logreg__avx2_exp_neg(__m256 t) {
+/* e^-t for four vectors of t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126),
+   in place */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_exp_neg4(__m256 t[4]) {
     const __m256 magic = _mm256_set1_ps(LOGREG__ROUND_MAGIC8);
-    __m256 f = _mm256_fmadd_ps(t, _mm256_set1_ps(-LOGREG__LOG2E), magic);
-    __m256 n = _mm256_sub_ps(f, magic);
-    __m256i k = _mm256_castps_si256(f); /* vpermps reads the low 3 bits: 8 n mod 8 */
-    __m256 tk = _mm256_castsi256_ps(_mm256_add_epi32(
-        _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_t), k), _mm256_slli_epi32(k, 20)));
-    __m256 dk = _mm256_permutevar8x32_ps(_mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_d)), k);
-    __m256 s = _mm256_fmadd_ps(n, _mm256_set1_ps(LOGREG__LN2F), t);
-    __m256 p;
-    dk = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_ERR), dk);
-    p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP8_H2), s, _mm256_set1_ps(LOGREG__EXP8_H1));
-    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-1.0f));
-    p = _mm256_fmadd_ps(p, s, dk);
-    return _mm256_fmadd_ps(p, tk, tk);
+    const __m256i tt = _mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_t);
+    const __m256 td = _mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)logreg__avx2_exp2_d));
+    __m256 f[4], n[4], tk[4], dk[4], s[4], p[4];
+    LOGREG__EACH4(f[j] = _mm256_fmadd_ps(t[j], _mm256_set1_ps(-LOGREG__LOG2E), magic));
+    LOGREG__EACH4(n[j] = _mm256_sub_ps(f[j], magic));
+    /* vpermps reads the low 3 bits of f: 8 n mod 8 */
+    LOGREG__EACH4(tk[j] = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_permutevar8x32_epi32(tt, _mm256_castps_si256(f[j])),
+                                                              _mm256_slli_epi32(_mm256_castps_si256(f[j]), 20))));
+    LOGREG__EACH4(dk[j] = _mm256_permutevar8x32_ps(td, _mm256_castps_si256(f[j])));
+    LOGREG__EACH4(s[j] = _mm256_fmadd_ps(n[j], _mm256_set1_ps(LOGREG__LN2F), t[j]));
+    LOGREG__EACH4(dk[j] = _mm256_fnmadd_ps(n[j], _mm256_set1_ps(LOGREG__LN2_ERR), dk[j]));
+    LOGREG__EACH4(p[j] = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP8_H2), s[j], _mm256_set1_ps(LOGREG__EXP8_H1)));
+    LOGREG__EACH4(p[j] = _mm256_fmadd_ps(p[j], s[j], _mm256_set1_ps(0.5f)));
+    LOGREG__EACH4(p[j] = _mm256_fmadd_ps(p[j], s[j], _mm256_set1_ps(-1.0f)));
+    LOGREG__EACH4(p[j] = _mm256_fmadd_ps(p[j], s[j], dk[j]));
+    LOGREG__EACH4(t[j] = _mm256_fmadd_ps(p[j], tk[j], tk[j]));
 }
 
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
@@ -76,14 +85,16 @@ LOGREG__AVX2 __m256 logreg__avx2_ratio(__m256 num, __m256 e) {
     return _mm256_fmadd_ps(_mm256_fnmadd_ps(e, q, _mm256_sub_ps(num, q)), _mm256_rcp_ps(d), q);
 }
 
-/* σ(z) = 1/(1+e), e = e^-z (see common.h); rcpps gives 12 bits, so σ = y (1 + ρ + ρ²). */
-LOGREG__AVX2 __m256 logreg__avx2_sigmoid_v(__m256 z) {
-    /* max and min return their second operand when one is NaN, so a NaN z stays NaN */
-    __m256 t = _mm256_min_ps(_mm256_set1_ps(LOGREG__SIG_TMAX - 1.0f), _mm256_max_ps(_mm256_set1_ps(-LOGREG__SIG_TMAX), z));
-    __m256 e = logreg__avx2_exp_neg(t);
-    __m256 y = _mm256_rcp_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), e));
-    __m256 r = _mm256_sub_ps(_mm256_fnmadd_ps(e, y, _mm256_set1_ps(1.0f)), y);
-    return _mm256_fmadd_ps(_mm256_fmadd_ps(r, r, r), y, y);
+/* σ(z) = 1/(1+e), e = e^-z (see common.h), for four vectors in place; rcpps gives 12 bits, so
+   σ = y (1 + ρ + ρ²). max and min return their second operand when one is NaN, so a NaN z stays
+   NaN. */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_sigmoid4(__m256 v[4]) {
+    __m256 e[4], y[4], r[4];
+    LOGREG__EACH4(e[j] = _mm256_min_ps(_mm256_set1_ps(LOGREG__SIG_TMAX - 1.0f), _mm256_max_ps(_mm256_set1_ps(-LOGREG__SIG_TMAX), v[j])));
+    logreg__avx2_exp_neg4(e);
+    LOGREG__EACH4(y[j] = _mm256_rcp_ps(_mm256_add_ps(_mm256_set1_ps(1.0f), e[j])));
+    LOGREG__EACH4(r[j] = _mm256_sub_ps(_mm256_fnmadd_ps(e[j], y[j], _mm256_set1_ps(1.0f)), y[j]));
+    LOGREG__EACH4(v[j] = _mm256_fmadd_ps(_mm256_fmadd_ps(r[j], r[j], r[j]), y[j], y[j]));
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
@@ -116,16 +127,19 @@ LOGREG__AVX2 float logreg__avx2_hsum(__m256 a) {
 }
 
 LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, size_t n) {
+    const size_t W = LOGREG__AVX2_W;
     size_t i;
-    __m256 v;
+    __m256 v[4];
     LOGREG__FTZ_BEGIN
-    for (i = 0; i + LOGREG__AVX2_W <= n; i += LOGREG__AVX2_W) {
-        v = _mm256_loadu_ps(z + i);
-        _mm256_storeu_ps(a + i, logreg__avx2_sigmoid_v(v));
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(v[j] = _mm256_loadu_ps(z + i + j * W));
+        logreg__avx2_sigmoid4(v);
+        LOGREG__EACH4(_mm256_storeu_ps(a + i + j * W, v[j]));
     }
     if (i < n) {
-        v = logreg__avx2_load(z + i, n - i);
-        logreg__avx2_store(a + i, n - i, logreg__avx2_sigmoid_v(v));
+        logreg__avx2_load4(z + i, n - i, v);
+        logreg__avx2_sigmoid4(v);
+        logreg__avx2_store4(a + i, n - i, v);
     }
     LOGREG__FTZ_END
 }
@@ -314,13 +328,14 @@ LOGREG__TARGET_AVX2 static unsigned logreg__avx2_predict_proba(const float *X, s
                                                               const float *w, float b, float *p) {
     int badz = 0;
     size_t i;
+    __m256 v[4];
     LOGREG__FTZ_BEGIN
     logreg__avx2_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
-    for (i = 0; i < n; i += LOGREG__AVX2_W) {
-        __m256i k = logreg__avx2_mask(n - i);
-        __m256 z = _mm256_maskload_ps(p + i, k);
-        badz |= logreg__avx2_nonfinite(z);
-        _mm256_maskstore_ps(p + i, k, logreg__avx2_sigmoid_v(z));
+    for (i = 0; i < n; i += 4 * LOGREG__AVX2_W) {
+        logreg__avx2_load4(p + i, n - i, v);
+        LOGREG__EACH4(badz |= logreg__avx2_nonfinite(v[j]));
+        logreg__avx2_sigmoid4(v);
+        logreg__avx2_store4(p + i, n - i, v);
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;

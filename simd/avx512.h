@@ -16,6 +16,12 @@ LOGREG__AVX512 __m512 logreg__avx512_load(const float *p, size_t k) {
 LOGREG__AVX512 void logreg__avx512_store(float *p, size_t k, __m512 v) {
     _mm512_mask_storeu_ps(p, logreg__avx512_mask(k), v);
 }
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_load4(const float *p, size_t k, __m512 v[4]) { /* the first min(k, 64) floats */
+    LOGREG__EACH4(v[j] = k > j * LOGREG__AVX512_W ? logreg__avx512_load(p + j * LOGREG__AVX512_W, k - j * LOGREG__AVX512_W) : _mm512_setzero_ps());
+}
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_store4(float *p, size_t k, const __m512 v[4]) {
+    LOGREG__EACH4(if (k > j * LOGREG__AVX512_W) logreg__avx512_store(p + j * LOGREG__AVX512_W, k - j * LOGREG__AVX512_W, v[j]));
+}
 LOGREG__AVX512 __mmask16 logreg__avx512_nonfinite(__m512 v) { /* NaN or ±Inf */
     return _mm512_fpclass_ps_mask(v, 0x99);
 }
@@ -50,21 +56,23 @@ static const uint32_t logreg__avx512_exp2_d[16] = {
     0x00000000, 0x3346cb6a, 0xb24e0611, 0x334b2482, 0x33092801, 0x331b85f2, 0xb3051aa8, 0xb2006c56,
     0x329302ae, 0xb302e5a2, 0x31b3d0e5, 0x31d1daf2, 0xb27ce182, 0xb1b4b0da, 0xb1d290be, 0x31b0a147};
 
-/* e^-t for t in [-SIG_TMAX, SIG_TMAX], 0 where that is below FLT_MIN */
-LOGREG__AVX512 __m512 logreg__avx512_exp_neg(__m512 t) {
+/* e^-t for four vectors of t in [-SIG_TMAX, SIG_TMAX], in place; 0 where that is below FLT_MIN */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_exp_neg4(__m512 t[4]) {
     const __m512 magic = _mm512_set1_ps(LOGREG__ROUND_MAGIC16);
-    __m512 f = _mm512_fmadd_ps(t, _mm512_set1_ps(-LOGREG__LOG2E), magic);
-    __m512 n = _mm512_sub_ps(f, magic);
-    __m512i k = _mm512_castps_si512(f); /* vpermps reads the low 4 bits: 16 n mod 16 */
-    __m512 tk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_t)));
-    __m512 dk = _mm512_permutexvar_ps(k, _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_d)));
-    __m512 s = _mm512_fmadd_ps(n, _mm512_set1_ps(LOGREG__LN2F), t);
-    __m512 p;
-    dk = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_ERR), dk);
-    p = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP16_H1), s, _mm512_set1_ps(LOGREG__EXP16_H0));
-    p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(-1.0f));
-    p = _mm512_fmadd_ps(p, s, dk);
-    return _mm512_scalef_ps(_mm512_fmadd_ps(p, tk, tk), n); /* scalef takes floor(n) */
+    const __m512 tt = _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_t));
+    const __m512 td = _mm512_castsi512_ps(_mm512_loadu_si512(logreg__avx512_exp2_d));
+    __m512 f[4], n[4], tk[4], dk[4], s[4], p[4];
+    LOGREG__EACH4(f[j] = _mm512_fmadd_ps(t[j], _mm512_set1_ps(-LOGREG__LOG2E), magic));
+    LOGREG__EACH4(n[j] = _mm512_sub_ps(f[j], magic));
+    /* vpermps reads the low 4 bits of f: 16 n mod 16 */
+    LOGREG__EACH4(tk[j] = _mm512_permutexvar_ps(_mm512_castps_si512(f[j]), tt));
+    LOGREG__EACH4(dk[j] = _mm512_permutexvar_ps(_mm512_castps_si512(f[j]), td));
+    LOGREG__EACH4(s[j] = _mm512_fmadd_ps(n[j], _mm512_set1_ps(LOGREG__LN2F), t[j]));
+    LOGREG__EACH4(dk[j] = _mm512_fnmadd_ps(n[j], _mm512_set1_ps(LOGREG__LN2_ERR), dk[j]));
+    LOGREG__EACH4(p[j] = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP16_H1), s[j], _mm512_set1_ps(LOGREG__EXP16_H0)));
+    LOGREG__EACH4(p[j] = _mm512_fmadd_ps(p[j], s[j], _mm512_set1_ps(-1.0f)));
+    LOGREG__EACH4(p[j] = _mm512_fmadd_ps(p[j], s[j], dk[j]));
+    LOGREG__EACH4(t[j] = _mm512_scalef_ps(_mm512_fmadd_ps(p[j], tk[j], tk[j]), n[j])); /* scalef takes floor(n) */
 }
 
 /* num/(1+e) rounded once: a reciprocal estimate q, then one correction by the residual
@@ -75,13 +83,14 @@ LOGREG__AVX512 __m512 logreg__avx512_ratio(__m512 num, __m512 e) {
     return _mm512_fmadd_ps(_mm512_fnmadd_ps(e, q, _mm512_sub_ps(num, q)), y, q);
 }
 
-/* σ(z) = 1/(1+e), e = e^-z (see common.h). vrangeps clamps z to ±SIG_TMAX but turns a quiet
-   NaN into the bound, so NaN lanes take z through the masked reciprocal instead. */
-LOGREG__AVX512 __m512 logreg__avx512_sigmoid_v(__m512 z) {
-    __mmask16 ord = _mm512_cmp_ps_mask(z, z, _CMP_ORD_Q);
-    __m512 e = logreg__avx512_exp_neg(_mm512_range_ps(z, _mm512_set1_ps(LOGREG__SIG_TMAX), 0x02));
-    __m512 y = _mm512_mask_rcp14_ps(z, ord, _mm512_add_ps(_mm512_set1_ps(1.0f), e));
-    return _mm512_fmadd_ps(_mm512_sub_ps(_mm512_fnmadd_ps(e, y, _mm512_set1_ps(1.0f)), y), y, y);
+/* σ(z) = 1/(1+e), e = e^-z (see common.h), for four vectors in place. min and max return their
+   second operand when one is NaN, so a NaN z stays NaN. */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_sigmoid4(__m512 v[4]) {
+    __m512 e[4], y[4];
+    LOGREG__EACH4(e[j] = _mm512_max_ps(_mm512_set1_ps(-LOGREG__SIG_TMAX), _mm512_min_ps(_mm512_set1_ps(LOGREG__SIG_TMAX), v[j])));
+    logreg__avx512_exp_neg4(e);
+    LOGREG__EACH4(y[j] = _mm512_rcp14_ps(_mm512_add_ps(_mm512_set1_ps(1.0f), e[j])));
+    LOGREG__EACH4(v[j] = _mm512_fmadd_ps(_mm512_sub_ps(_mm512_fnmadd_ps(e[j], y[j], _mm512_set1_ps(1.0f)), y[j]), y[j], y[j]));
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
@@ -118,30 +127,20 @@ LOGREG__AVX512 float logreg__avx512_hsum(__m512 a) {
     return _mm_cvtss_f32(logreg__avx512_hsum4(a, a, a, a));
 }
 
-/* Eight vectors are loaded before the first is stored: where a starts a few lines past z modulo
-   4 KiB, a load would otherwise wait on the store just before it (4K aliasing; up to 2.2x slower
-   on an AMD EPYC, where AVX2's shorter steps did not show it). */
 LOGREG__TARGET_AVX512 static void logreg__avx512_sigmoid(const float *z, float *a, size_t n) {
     const size_t W = LOGREG__AVX512_W;
     size_t i;
-    __m512 v;
+    __m512 v[4];
     LOGREG__FTZ_BEGIN
-    for (i = 0; i + 8 * W <= n; i += 8 * W) {
-        __m512 v0 = _mm512_loadu_ps(z + i), v1 = _mm512_loadu_ps(z + i + W), v2 = _mm512_loadu_ps(z + i + 2 * W);
-        __m512 v3 = _mm512_loadu_ps(z + i + 3 * W), v4 = _mm512_loadu_ps(z + i + 4 * W), v5 = _mm512_loadu_ps(z + i + 5 * W);
-        __m512 v6 = _mm512_loadu_ps(z + i + 6 * W), v7 = _mm512_loadu_ps(z + i + 7 * W);
-        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_v(v0)), _mm512_storeu_ps(a + i + W, logreg__avx512_sigmoid_v(v1));
-        _mm512_storeu_ps(a + i + 2 * W, logreg__avx512_sigmoid_v(v2)), _mm512_storeu_ps(a + i + 3 * W, logreg__avx512_sigmoid_v(v3));
-        _mm512_storeu_ps(a + i + 4 * W, logreg__avx512_sigmoid_v(v4)), _mm512_storeu_ps(a + i + 5 * W, logreg__avx512_sigmoid_v(v5));
-        _mm512_storeu_ps(a + i + 6 * W, logreg__avx512_sigmoid_v(v6)), _mm512_storeu_ps(a + i + 7 * W, logreg__avx512_sigmoid_v(v7));
-    }
-    for (; i + W <= n; i += W) {
-        v = _mm512_loadu_ps(z + i);
-        _mm512_storeu_ps(a + i, logreg__avx512_sigmoid_v(v));
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(v[j] = _mm512_loadu_ps(z + i + j * W));
+        logreg__avx512_sigmoid4(v);
+        LOGREG__EACH4(_mm512_storeu_ps(a + i + j * W, v[j]));
     }
     if (i < n) {
-        v = logreg__avx512_load(z + i, n - i);
-        logreg__avx512_store(a + i, n - i, logreg__avx512_sigmoid_v(v));
+        logreg__avx512_load4(z + i, n - i, v);
+        logreg__avx512_sigmoid4(v);
+        logreg__avx512_store4(a + i, n - i, v);
     }
     LOGREG__FTZ_END
 }
@@ -394,13 +393,14 @@ LOGREG__TARGET_AVX512 static unsigned logreg__avx512_predict_proba(const float *
                                                                   const float *w, float b, float *p) {
     __mmask16 badz = 0;
     size_t i;
+    __m512 v[4];
     LOGREG__FTZ_BEGIN
     logreg__avx512_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
-    for (i = 0; i < n; i += LOGREG__AVX512_W) {
-        __mmask16 k = logreg__avx512_mask(n - i);
-        __m512 z = _mm512_maskz_loadu_ps(k, p + i);
-        badz |= logreg__avx512_nonfinite(z) & k;
-        _mm512_mask_storeu_ps(p + i, k, logreg__avx512_sigmoid_v(z));
+    for (i = 0; i < n; i += 4 * LOGREG__AVX512_W) {
+        logreg__avx512_load4(p + i, n - i, v);
+        LOGREG__EACH4(badz |= logreg__avx512_nonfinite(v[j]));
+        logreg__avx512_sigmoid4(v);
+        logreg__avx512_store4(p + i, n - i, v);
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;

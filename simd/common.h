@@ -51,11 +51,13 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define LOGREG__INLINE static inline __attribute__((always_inline))
+#define LOGREG__ALWAYS_INLINE __attribute__((always_inline)) /* for x86 helpers: LOGREG__AVX2 etc. */
 #define LOGREG__UNUSED __attribute__((unused))
 #define LOGREG__PREFETCH_L2(p) __builtin_prefetch((p), 0, 2)
 #else
 #define LOGREG__PREFETCH_L2(p) ((void)(p))
 #define LOGREG__INLINE static inline
+#define LOGREG__ALWAYS_INLINE
 #define LOGREG__UNUSED
 #endif
 
@@ -125,6 +127,12 @@ typedef struct logreg__kernels {
     unsigned (*predict_proba)(const float *X, size_t n, size_t m, size_t ld, const float *w,
                               float b, float *p);
 } logreg__kernels;
+
+/* s once for each j = 0..3, written out: the SIMD sigmoid takes each step for four vectors
+   before the next step, since one vector's steps form a single dependency chain (four chains
+   side by side: AVX2 1.25x, AVX-512 1.09x faster on an AMD EPYC). The functions that take such
+   arrays are always inlined, so that the arrays live in registers. */
+#define LOGREG__EACH4(s) do { size_t j; j = 0; s; j = 1; s; j = 2; s; j = 3; s; } while (0)
 
 LOGREG__INLINE uint32_t logreg__bits(float x) {
     uint32_t u;

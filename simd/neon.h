@@ -21,6 +21,12 @@ LOGREG__INLINE void logreg__neon_store(float *p, size_t k, float32x4_t v) {
     vst1q_f32(t, v);
     memcpy(p, t, k * sizeof(float));
 }
+LOGREG__INLINE void logreg__neon_load4(const float *p, size_t k, float32x4_t v[4]) { /* the first min(k, 16) floats */
+    LOGREG__EACH4(v[j] = k > j * LOGREG__NEON_W ? logreg__neon_load(p + j * LOGREG__NEON_W, k - j * LOGREG__NEON_W) : vdupq_n_f32(0.0f));
+}
+LOGREG__INLINE void logreg__neon_store4(float *p, size_t k, const float32x4_t v[4]) {
+    LOGREG__EACH4(if (k > j * LOGREG__NEON_W) logreg__neon_store(p + j * LOGREG__NEON_W, k - j * LOGREG__NEON_W, v[j]));
+}
 LOGREG__INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
     return vmaxvq_u32(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
 }
@@ -54,25 +60,29 @@ static const uint32_t logreg__neon_exp2_t[8] = {
 static const uint32_t logreg__neon_exp2_d[8] = {
     0x00000000, 0xb24e0611, 0x33092801, 0xb3051aa8, 0x329302ae, 0x31b3d0e5, 0xb27ce182, 0xb1d290be};
 
-/* e^-t for t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126) */
-LOGREG__INLINE float32x4_t logreg__neon_exp_neg(float32x4_t t) {
+/* e^-t for four vectors of t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126),
+   in place */
+LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
     const float32x4_t magic = vdupq_n_f32(LOGREG__ROUND_MAGIC8);
-    float32x4_t f = vfmaq_f32(magic, t, vdupq_n_f32(-LOGREG__LOG2E));
-    float32x4_t n = vsubq_f32(f, magic);
-    uint32x4_t k = vreinterpretq_u32_f32(f); /* tbl takes the bytes 4 (8 n mod 8) + 0..3 */
-    uint8x16_t b = vreinterpretq_u8_u32(vmlaq_u32(vdupq_n_u32(0x03020100), vandq_u32(k, vdupq_n_u32(7)), vdupq_n_u32(0x04040404)));
-    uint8x16x2_t tt = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t + 4))}};
-    uint8x16x2_t td = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d + 4))}};
-    float32x4_t tk = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(vqtbl2q_u8(tt, b)), vshlq_n_u32(k, 20)));
-    float32x4_t dk = vreinterpretq_f32_u8(vqtbl2q_u8(td, b));
-    float32x4_t s = vfmaq_f32(t, n, vdupq_n_f32(LOGREG__LN2F));
-    float32x4_t p;
-    dk = vfmsq_f32(dk, n, vdupq_n_f32(LOGREG__LN2_ERR));
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP8_H1), vdupq_n_f32(LOGREG__EXP8_H2), s);
-    p = vfmaq_f32(vdupq_n_f32(0.5f), p, s);
-    p = vfmaq_f32(vdupq_n_f32(-1.0f), p, s);
-    p = vfmaq_f32(dk, p, s);
-    return vfmaq_f32(tk, p, tk);
+    const uint8x16x2_t tt = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t + 4))}};
+    const uint8x16x2_t td = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d + 4))}};
+    float32x4_t f[4], n[4], tk[4], dk[4], s[4], p[4];
+    uint8x16_t b[4];
+    LOGREG__EACH4(f[j] = vfmaq_f32(magic, t[j], vdupq_n_f32(-LOGREG__LOG2E)));
+    LOGREG__EACH4(n[j] = vsubq_f32(f[j], magic));
+    /* tbl takes the bytes 4 (8 n mod 8) + 0..3 */
+    LOGREG__EACH4(b[j] = vreinterpretq_u8_u32(vmlaq_u32(vdupq_n_u32(0x03020100), vandq_u32(vreinterpretq_u32_f32(f[j]), vdupq_n_u32(7)),
+                                                        vdupq_n_u32(0x04040404))));
+    LOGREG__EACH4(tk[j] = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(vqtbl2q_u8(tt, b[j])),
+                                                          vshlq_n_u32(vreinterpretq_u32_f32(f[j]), 20))));
+    LOGREG__EACH4(dk[j] = vreinterpretq_f32_u8(vqtbl2q_u8(td, b[j])));
+    LOGREG__EACH4(s[j] = vfmaq_f32(t[j], n[j], vdupq_n_f32(LOGREG__LN2F)));
+    LOGREG__EACH4(dk[j] = vfmsq_f32(dk[j], n[j], vdupq_n_f32(LOGREG__LN2_ERR)));
+    LOGREG__EACH4(p[j] = vfmaq_f32(vdupq_n_f32(LOGREG__EXP8_H1), vdupq_n_f32(LOGREG__EXP8_H2), s[j]));
+    LOGREG__EACH4(p[j] = vfmaq_f32(vdupq_n_f32(0.5f), p[j], s[j]));
+    LOGREG__EACH4(p[j] = vfmaq_f32(vdupq_n_f32(-1.0f), p[j], s[j]));
+    LOGREG__EACH4(p[j] = vfmaq_f32(dk[j], p[j], s[j]));
+    LOGREG__EACH4(t[j] = vfmaq_f32(tk[j], p[j], tk[j]));
 }
 
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
@@ -83,14 +93,16 @@ LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
     return vfmaq_f32(q, vfmsq_f32(vsubq_f32(num, q), e, q), vrecpeq_f32(d));
 }
 
-/* σ(z) = 1/(1+e), e = e^-z (see common.h); frecpe gives 8 bits, so σ = y (1 + ρ + ρ² + ρ³). */
-LOGREG__INLINE float32x4_t logreg__neon_sigmoid_v(float32x4_t z) {
-    /* fmax and fmin return NaN when either operand is NaN, so a NaN z stays NaN */
-    float32x4_t t = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vmaxq_f32(vdupq_n_f32(-LOGREG__SIG_TMAX), z));
-    float32x4_t e = logreg__neon_exp_neg(t);
-    float32x4_t y = vrecpeq_f32(vaddq_f32(vdupq_n_f32(1.0f), e));
-    float32x4_t r = vsubq_f32(vfmsq_f32(vdupq_n_f32(1.0f), e, y), y);
-    return vfmaq_f32(y, vfmaq_f32(r, vfmaq_f32(r, r, r), r), y);
+/* σ(z) = 1/(1+e), e = e^-z (see common.h), for four vectors in place; frecpe gives 8 bits, so
+   σ = y (1 + ρ + ρ² + ρ³). fmax and fmin return NaN when either operand is NaN, so a NaN z stays
+   NaN. */
+LOGREG__INLINE void logreg__neon_sigmoid4(float32x4_t v[4]) {
+    float32x4_t e[4], y[4], r[4];
+    LOGREG__EACH4(e[j] = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vmaxq_f32(vdupq_n_f32(-LOGREG__SIG_TMAX), v[j])));
+    logreg__neon_exp_neg4(e);
+    LOGREG__EACH4(y[j] = vrecpeq_f32(vaddq_f32(vdupq_n_f32(1.0f), e[j])));
+    LOGREG__EACH4(r[j] = vsubq_f32(vfmsq_f32(vdupq_n_f32(1.0f), e[j], y[j]), y[j]));
+    LOGREG__EACH4(v[j] = vfmaq_f32(y[j], vfmaq_f32(r[j], vfmaq_f32(r[j], r[j], r[j]), r[j]), y[j]));
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
@@ -123,16 +135,19 @@ LOGREG__INLINE float logreg__neon_hsum(float32x4_t a) {
 }
 
 static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
+    const size_t W = LOGREG__NEON_W;
     size_t i;
-    float32x4_t v;
+    float32x4_t v[4];
     LOGREG__FTZ_BEGIN
-    for (i = 0; i + LOGREG__NEON_W <= n; i += LOGREG__NEON_W) {
-        v = vld1q_f32(z + i);
-        vst1q_f32(a + i, logreg__neon_sigmoid_v(v));
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(v[j] = vld1q_f32(z + i + j * W));
+        logreg__neon_sigmoid4(v);
+        LOGREG__EACH4(vst1q_f32(a + i + j * W, v[j]));
     }
     if (i < n) {
-        v = logreg__neon_load(z + i, n - i);
-        logreg__neon_store(a + i, n - i, logreg__neon_sigmoid_v(v));
+        logreg__neon_load4(z + i, n - i, v);
+        logreg__neon_sigmoid4(v);
+        logreg__neon_store4(a + i, n - i, v);
     }
     LOGREG__FTZ_END
 }
@@ -319,12 +334,14 @@ static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, s
                                            float *p) {
     uint32_t badz = 0;
     size_t i;
+    float32x4_t v[4];
     LOGREG__FTZ_BEGIN
     logreg__neon_dots(X, n, m, ld, w, b, p, logreg__ahead(X, n, ld));
-    for (i = 0; i < n; i += LOGREG__NEON_W) {
-        float32x4_t z = logreg__neon_load(p + i, n - i);
-        badz |= logreg__neon_nonfinite(z);
-        logreg__neon_store(p + i, n - i, logreg__neon_sigmoid_v(z));
+    for (i = 0; i < n; i += 4 * LOGREG__NEON_W) {
+        logreg__neon_load4(p + i, n - i, v);
+        LOGREG__EACH4(badz |= logreg__neon_nonfinite(v[j]));
+        logreg__neon_sigmoid4(v);
+        logreg__neon_store4(p + i, n - i, v);
     }
     LOGREG__FTZ_END
     return badz ? LOGREG__BAD_Z : 0u;
