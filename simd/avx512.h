@@ -64,14 +64,14 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_exp_neg4(__m512 t[4]) {
     __m512 f[4], n[4], tk[4], dk[4], s[4], p[4];
     LOGREG__EACH4(f[j] = _mm512_fmadd_ps(t[j], _mm512_set1_ps(-LOGREG__LOG2E), magic));
     LOGREG__EACH4(n[j] = _mm512_sub_ps(f[j], magic));
-    /* vpermps reads the low 4 bits of f: 16 n mod 16 */
-    LOGREG__EACH4(tk[j] = _mm512_permutexvar_ps(_mm512_castps_si512(f[j]), tt));
-    LOGREG__EACH4(dk[j] = _mm512_permutexvar_ps(_mm512_castps_si512(f[j]), td));
     LOGREG__EACH4(s[j] = _mm512_fmadd_ps(n[j], _mm512_set1_ps(LOGREG__LN2F), t[j]));
-    LOGREG__EACH4(dk[j] = _mm512_fnmadd_ps(n[j], _mm512_set1_ps(LOGREG__LN2_ERR), dk[j]));
     LOGREG__EACH4(p[j] = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP16_H1), s[j], _mm512_set1_ps(LOGREG__EXP16_H0)));
+    /* vpermps reads the low 4 bits of f: 16 n mod 16 */
+    LOGREG__EACH4(dk[j] = _mm512_permutexvar_ps(_mm512_castps_si512(f[j]), td));
+    LOGREG__EACH4(dk[j] = _mm512_fnmadd_ps(n[j], _mm512_set1_ps(LOGREG__LN2_ERR), dk[j]));
     LOGREG__EACH4(p[j] = _mm512_fmadd_ps(p[j], s[j], _mm512_set1_ps(-1.0f)));
     LOGREG__EACH4(p[j] = _mm512_fmadd_ps(p[j], s[j], dk[j]));
+    LOGREG__EACH4(tk[j] = _mm512_permutexvar_ps(_mm512_castps_si512(f[j]), tt));
     LOGREG__EACH4(t[j] = _mm512_scalef_ps(_mm512_fmadd_ps(p[j], tk[j], tk[j]), n[j])); /* scalef takes floor(n) */
 }
 
