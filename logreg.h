@@ -347,7 +347,7 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
 
 #if defined(__GNUC__) || defined(__clang__)
 #define LOGREG__INLINE static inline __attribute__((always_inline))
-#define LOGREG__ALWAYS_INLINE __attribute__((always_inline)) /* for x86 helpers: LOGREG__AVX2 etc. */
+#define LOGREG__ALWAYS_INLINE __attribute__((always_inline)) /* see LOGREG__EACH4 */
 #define LOGREG__UNUSED __attribute__((unused))
 #define LOGREG__PREFETCH_L2(p) __builtin_prefetch((p), 0, 2)
 #else
@@ -426,8 +426,9 @@ typedef struct logreg__kernels {
 
 /* s once for each j = 0..3, written out: the SIMD sigmoid takes each step for four vectors
    before the next step, since one vector's steps form a single dependency chain (four chains
-   side by side: AVX2 1.25x, AVX-512 1.09x faster on an AMD EPYC). The functions that take such
-   arrays are always inlined, so that the arrays live in registers. */
+   side by side: AVX2 1.25x, AVX-512 1.09x faster on an AMD EPYC). Helpers that take such arrays,
+   or a constant that picks their loads, are always inlined (LOGREG__ALWAYS_INLINE on x86, where
+   LOGREG__INLINE is not used), so that the arrays live in registers and the choice is made once. */
 #define LOGREG__EACH4(s) do { size_t j; j = 0; s; j = 1; s; j = 2; s; j = 3; s; } while (0)
 
 LOGREG__INLINE uint32_t logreg__bits(float x) {
@@ -1007,7 +1008,8 @@ static const logreg__kernels logreg__avx2_kernels = {
 /* ---- simd/avx512.h ---- */
 /* AVX-512 kernels (F, DQ, BW, VL): 16 floats per vector, tails by mask. Same functions, same
    order, same names as avx2.h and neon.h; only the instruction set differs, plus one addition:
-   rows of at most one vector are summed sixteen at a time (the fold helpers, dots_narrow). */
+   rows of at most one vector are summed sixteen at a time (the fold helpers, dots16), and
+   narrow rows add into the gradient sixteen at a time (axpy2). */
 #if defined(LOGREG__X86_AVX512)
 
 #define LOGREG__AVX512 LOGREG__TARGET_AVX512 static inline

@@ -1,6 +1,7 @@
 /* AVX-512 kernels (F, DQ, BW, VL): 16 floats per vector, tails by mask. Same functions, same
    order, same names as avx2.h and neon.h; only the instruction set differs, plus one addition:
-   rows of at most one vector are summed sixteen at a time (the fold helpers, dots_narrow). */
+   rows of at most one vector are summed sixteen at a time (the fold helpers, dots16), and
+   narrow rows add into the gradient sixteen at a time (axpy2). */
 #include "scalar.h"
 #if defined(LOGREG__X86_AVX512)
 

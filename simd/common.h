@@ -51,7 +51,7 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define LOGREG__INLINE static inline __attribute__((always_inline))
-#define LOGREG__ALWAYS_INLINE __attribute__((always_inline)) /* for x86 helpers: LOGREG__AVX2 etc. */
+#define LOGREG__ALWAYS_INLINE __attribute__((always_inline)) /* see LOGREG__EACH4 */
 #define LOGREG__UNUSED __attribute__((unused))
 #define LOGREG__PREFETCH_L2(p) __builtin_prefetch((p), 0, 2)
 #else
@@ -130,8 +130,9 @@ typedef struct logreg__kernels {
 
 /* s once for each j = 0..3, written out: the SIMD sigmoid takes each step for four vectors
    before the next step, since one vector's steps form a single dependency chain (four chains
-   side by side: AVX2 1.25x, AVX-512 1.09x faster on an AMD EPYC). The functions that take such
-   arrays are always inlined, so that the arrays live in registers. */
+   side by side: AVX2 1.25x, AVX-512 1.09x faster on an AMD EPYC). Helpers that take such arrays,
+   or a constant that picks their loads, are always inlined (LOGREG__ALWAYS_INLINE on x86, where
+   LOGREG__INLINE is not used), so that the arrays live in registers and the choice is made once. */
 #define LOGREG__EACH4(s) do { size_t j; j = 0; s; j = 1; s; j = 2; s; j = 3; s; } while (0)
 
 LOGREG__INLINE uint32_t logreg__bits(float x) {
