@@ -200,15 +200,15 @@ LOGREG__AVX512 void logreg__avx512_dots_narrow(const float *X, size_t n, size_t 
                                               uintptr_t next) {
     const __mmask16 k = logreg__avx512_mask(m);
     const __m512 wv = _mm512_maskz_loadu_ps(k, w), bv = _mm512_set1_ps(b);
-    const size_t full = n / 16 * 16;
+    const size_t n16 = n / 16 * 16;
     size_t r;
-    if (m == LOGREG__AVX512_W) logreg__avx512_dots16_rows(X, full, ld, k, 1, wv, bv, z, next);
-    else logreg__avx512_dots16_rows(X, full, ld, k, 0, wv, bv, z, next);
-    if (full < n) {
+    if (m == LOGREG__AVX512_W) logreg__avx512_dots16_rows(X, n16, ld, k, 1, wv, bv, z, next);
+    else logreg__avx512_dots16_rows(X, n16, ld, k, 0, wv, bv, z, next);
+    if (n16 < n) {
         float t[16 * LOGREG__AVX512_W];
         memset(t, 0, sizeof t);
-        for (r = 0; full + r < n; r++) _mm512_storeu_ps(t + r * LOGREG__AVX512_W, _mm512_maskz_loadu_ps(k, X + (full + r) * ld));
-        logreg__avx512_store(z + full, n - full, _mm512_add_ps(logreg__avx512_dots16(t, LOGREG__AVX512_W, k, 1, wv), bv));
+        for (r = 0; n16 + r < n; r++) _mm512_storeu_ps(t + r * LOGREG__AVX512_W, _mm512_maskz_loadu_ps(k, X + (n16 + r) * ld));
+        logreg__avx512_store(z + n16, n - n16, _mm512_add_ps(logreg__avx512_dots16(t, LOGREG__AVX512_W, k, 1, wv), bv));
     }
 }
 
@@ -286,15 +286,15 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_axpy2(const float *X, s
     const __mmask16 mk = logreg__avx512_mask(k);
     __m512 g0 = _mm512_setzero_ps(), g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
     __m512 h0 = g0, h1 = g0, h2 = g0, h3 = g0, h4 = g0, h5 = g0, h6 = g0, h7 = g0;
-    size_t i;
+    size_t i, t;
     for (i = 0; i + 16 <= n; i += 16) {
         const float *x = X + i * ld;
         const __m512 rv = _mm512_loadu_ps(r + i);
         const __m512 q0 = _mm512_shuffle_f32x4(rv, rv, 0x00), q1 = _mm512_shuffle_f32x4(rv, rv, 0x55);
         const __m512 q2 = _mm512_shuffle_f32x4(rv, rv, 0xaa), q3 = _mm512_shuffle_f32x4(rv, rv, 0xff);
-        if (next) {
-            logreg__prefetch4(next + sizeof(float) * i * ld, ld), logreg__prefetch4(next + sizeof(float) * (i + 4) * ld, ld);
-            logreg__prefetch4(next + sizeof(float) * (i + 8) * ld, ld), logreg__prefetch4(next + sizeof(float) * (i + 12) * ld, ld);
+        for (t = 0; next && t < 16; t += 4) { /* the same rows of the next block, both vectors' lines */
+            logreg__prefetch4(next + sizeof(float) * (i + t) * ld, ld);
+            if (k2) logreg__prefetch4(next + sizeof(float) * ((i + t) * ld + k), ld);
         }
 #define LOGREG__AXPY(row, q, imm, g, h)                                                            \
     do {                                                                                           \
