@@ -171,12 +171,12 @@ static int check_problem(problem *P, float *out_grad, double *out_loss) {
     return ok && worst_r == 0 && worst_a == 0 && worst_g == 0;
 }
 
-/* Shapes: every remainder of 4, 8 and 16 in m, ld > m, n across block and flush boundaries,
-   pointers shifted off alignment. Each path against the references and against scalar. */
+/* Shapes: every remainder of 4, 8 and 16 in m, rows wide enough for AVX-512's wide-row loop, ld > m,
+   n across block and flush boundaries, pointers shifted off alignment. Each path against the references and against scalar. */
 static void test_shapes(logreg_isa isa) {
     static const size_t ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
                                 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 47, 63, 64, 65, 100, 127,
-                                128, 129, 255, 256, 257, 511, 777, 1000};
+                                128, 129, 255, 256, 257, 511, 777, 1000, 1024, 1031, 2047, 4099};
     static const size_t ns[] = {1, 2, 3, 5, 17, 100, 255, 257, 600};
     size_t a, c, fails = 0, diffs = 0, runs = 0;
     for (a = 0; a < sizeof ms / sizeof ms[0]; a++)
