@@ -1339,8 +1339,8 @@ LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t 
    are read, so memory keeps streaming while this block is worked on from cache. Rows of
    LOGREG__AVX512_WIDE floats or more take four vectors at a time (the 256 bytes of a row AVX2
    takes): a block of such rows is larger than L1, so this loop reads it from L2, where an AMD
-   EPYC runs four-vector chunks faster (2,000 x 4,096: 0.94x the time; 512 x 512, in L1: 1.02x
-   slower). */
+   EPYC runs four-vector chunks faster (2,000 x 4,096: 0.93x the time); where the block fits L1,
+   eight are faster (512 x 512: four were 1.02x slower). */
 #define LOGREG__AVX512_WIDE 1024
 LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
