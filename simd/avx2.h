@@ -235,14 +235,16 @@ LOGREG__AVX2 void logreg__avx2_axpy_narrow(const float *X, size_t n, size_t m, s
 /* acc[j] += Σ r_i x_ij, rows in order (so the sums round as in the plain loop): eight vectors
    of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
    the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
-   are read, so memory keeps streaming while this block is worked on from cache. */
+   are read, so memory keeps streaming while this block is worked on from cache. Chunks go in
+   the order logreg__chunk0 gives (from the end for wide rows). */
 LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
-    const size_t W = LOGREG__AVX2_W;
-    size_t i0, i, j, rows;
+    const size_t W = LOGREG__AVX2_W, c = 8 * W, nc = m / c;
+    const size_t j0 = logreg__chunk0(m, c), step = logreg__chunk_step(m, c);
+    size_t i0, i, j, t, rows;
     for (i0 = 0; i0 < n; i0 += rows) {
         rows = n - i0 < 16 ? n - i0 : 16;
-        for (j = 0; j + 8 * W <= m; j += 8 * W) {
+        for (t = 0, j = j0; t < nc; t++, j += step) {
             float *a = acc + j;
             __m256 g0 = _mm256_loadu_ps(a), g1 = _mm256_loadu_ps(a + W), g2 = _mm256_loadu_ps(a + 2 * W), g3 = _mm256_loadu_ps(a + 3 * W);
             __m256 g4 = _mm256_loadu_ps(a + 4 * W), g5 = _mm256_loadu_ps(a + 5 * W), g6 = _mm256_loadu_ps(a + 6 * W), g7 = _mm256_loadu_ps(a + 7 * W);
@@ -258,7 +260,7 @@ LOGREG__AVX2 void logreg__avx2_axpy_rows(const float *X, size_t n, size_t m, siz
             _mm256_storeu_ps(a, g0), _mm256_storeu_ps(a + W, g1), _mm256_storeu_ps(a + 2 * W, g2), _mm256_storeu_ps(a + 3 * W, g3);
             _mm256_storeu_ps(a + 4 * W, g4), _mm256_storeu_ps(a + 5 * W, g5), _mm256_storeu_ps(a + 6 * W, g6), _mm256_storeu_ps(a + 7 * W, g7);
         }
-        for (; j < m; j += W) { /* the last few vectors, one at a time (one prefetch per 64 bytes) */
+        for (j = nc * c; j < m; j += W) { /* the last few vectors, one at a time (one prefetch per 64 bytes) */
             __m256 g = logreg__avx2_load(acc + j, m - j);
             for (i = i0; i < i0 + rows; i++) {
                 if (next && j * sizeof(float) % 64 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));

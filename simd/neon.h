@@ -240,14 +240,16 @@ LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m,
 /* acc[j] += Σ r_i x_ij, rows in order (so the sums round as in the plain loop): eight vectors
    of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
    the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
-   are read, so memory keeps streaming while this block is worked on from cache. */
+   are read, so memory keeps streaming while this block is worked on from cache. Chunks go in
+   the order logreg__chunk0 gives (from the end for wide rows). */
 LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
-    const size_t W = LOGREG__NEON_W;
-    size_t i0, i, j, rows;
+    const size_t W = LOGREG__NEON_W, c = 8 * W, nc = m / c;
+    const size_t j0 = logreg__chunk0(m, c), step = logreg__chunk_step(m, c);
+    size_t i0, i, j, t, rows;
     for (i0 = 0; i0 < n; i0 += rows) {
         rows = n - i0 < 16 ? n - i0 : 16;
-        for (j = 0; j + 8 * W <= m; j += 8 * W) {
+        for (t = 0, j = j0; t < nc; t++, j += step) {
             float *a = acc + j;
             float32x4_t g0 = vld1q_f32(a), g1 = vld1q_f32(a + W), g2 = vld1q_f32(a + 2 * W), g3 = vld1q_f32(a + 3 * W);
             float32x4_t g4 = vld1q_f32(a + 4 * W), g5 = vld1q_f32(a + 5 * W), g6 = vld1q_f32(a + 6 * W), g7 = vld1q_f32(a + 7 * W);
@@ -263,7 +265,7 @@ LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, s
             vst1q_f32(a, g0), vst1q_f32(a + W, g1), vst1q_f32(a + 2 * W, g2), vst1q_f32(a + 3 * W, g3);
             vst1q_f32(a + 4 * W, g4), vst1q_f32(a + 5 * W, g5), vst1q_f32(a + 6 * W, g6), vst1q_f32(a + 7 * W, g7);
         }
-        for (; j < m; j += W) { /* the last few vectors, one at a time (one prefetch per 64 bytes) */
+        for (j = nc * c; j < m; j += W) { /* the last few vectors, one at a time (one prefetch per 64 bytes) */
             float32x4_t g = logreg__neon_load(acc + j, m - j);
             for (i = i0; i < i0 + rows; i++) {
                 if (next && j * sizeof(float) % 64 == 0) LOGREG__PREFETCH_L2((const char *)(next + sizeof(float) * (i * ld + j)));
