@@ -151,11 +151,12 @@ static int check_problem(problem *P, float *out_grad, double *out_loss, double *
     {
         double *zt = (double *)calloc(m + 2, sizeof(double)), W = 0;
         for (i = 0; i < n; i++) {
-            double z = ref_dot(X + i * ld, w, m, P->b), s = fabs(P->b), sig = ref_sigmoid(z), dz, wi = sw ? sw[i] : 1;
+            double z = ref_dot(X + i * ld, w, m, P->b), s = fabs(P->b), dz, wi = sw ? sw[i] : 1;
+            double ds = ref_sigmoid(z) * ref_sigmoid(-z); /* σ'(z), not σ(1-σ): 1-σ is 0 in double for z > 37 */
             for (j = 0; j < m; j++) s += fabs((double)X[i * ld + j] * w[j]);
             dz = (m + 2) * EPS * s;
-            for (j = 0; j < m; j++) zt[j] += wi * sig * (1 - sig) * dz * fabs(X[i * ld + j]);
-            zt[m] += wi * sig * (1 - sig) * dz;
+            for (j = 0; j < m; j++) zt[j] += wi * ds * dz * fabs(X[i * ld + j]);
+            zt[m] += wi * ds * dz;
             zt[m + 1] += wi * fabs(ref_residual(z, y[i])) * dz;
             W += wi;
         }
@@ -173,15 +174,16 @@ static int check_problem(problem *P, float *out_grad, double *out_loss, double *
     return ok && worst_r == 0 && worst_a == 0 && worst_g == 0;
 }
 
-/* Shapes: every remainder of 4, 8 and 16 in m, rows wide enough for AVX-512's wide-row loop, ld > m,
-   n across block and flush boundaries, pointers shifted off alignment. Each path against the
+/* Shapes: every remainder of 4, 8 and 16 in m, rows wide enough for AVX-512's wide-row loop and for
+   the gradient's chunks taken from the end (LOGREG__BACKWARD_M), ld > m, n across block and flush
+   boundaries, pointers shifted off alignment. Each path against the
    references, and against the scalar path within twice what each may be off by (the promise plus
    what the float rounding of z may cost: on wide rows with large |z| two paths' sums of w·x
    round differently, NEON's and scalar's by 4e-5 of max|g| at m = 1031). */
 static void test_shapes(logreg_isa isa) {
     static const size_t ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
                                 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 47, 63, 64, 65, 100, 127,
-                                128, 129, 255, 256, 257, 511, 777, 1000, 1024, 1031, 2047, 4099};
+                                128, 129, 255, 256, 257, 511, 777, 1000, 1024, 1031, 2047, 2048, 2100, 4099};
     static const size_t ns[] = {1, 2, 3, 5, 17, 100, 255, 257, 600};
     size_t a, c, fails = 0, diffs = 0, runs = 0;
     for (a = 0; a < sizeof ms / sizeof ms[0]; a++)
