@@ -96,9 +96,9 @@ LOGREG__INLINE uintptr_t logreg__ahead(const float *X, size_t n, size_t ld) {
 /* The gradient loops take a block's columns in chunks of c floats (then the last few vectors):
    from the end when rows have LOGREG__BACKWARD_M floats or more, since a block of four such rows
    is larger than L1 and the dot products just left its last columns there (AMD EPYC, scratch
-   harness: 2,000 x 4,096 0.93-0.95x, 4,000 x 2,048 0.94-0.98x, 1,000 x 8,192 0.94-0.97x the time;
-   narrower rows gained in some shapes and lost up to 8 % in others). The first chunk's column,
-   and the step to the next (mod 2^N): */
+   harness, AVX-512: 2,000 x 4,096 0.93-0.95x, 4,000 x 2,048 0.95-0.99x, 1,000 x 8,192 0.94x the
+   time; AVX2 0.94-0.99x; narrower rows gained in some shapes and lost up to 10 % in others).
+   The first chunk's column, and the step to the next (mod 2^N): */
 #define LOGREG__BACKWARD_M 2048
 LOGREG__INLINE size_t logreg__chunk0(size_t m, size_t c) { return m >= LOGREG__BACKWARD_M ? (m / c - 1) * c : 0; }
 LOGREG__INLINE size_t logreg__chunk_step(size_t m, size_t c) { return m >= LOGREG__BACKWARD_M ? 0 - c : c; }
