@@ -176,10 +176,10 @@ static int check_problem(problem *P, float *out_grad, double *out_loss, double *
 
 /* Shapes: every remainder of 4, 8 and 16 in m, rows wide enough for AVX-512's wide-row loop and for
    the gradient's chunks taken from the end (LOGREG__BACKWARD_M), ld > m, n across block and flush
-   boundaries, pointers shifted off alignment. Each path against the
-   references, and against the scalar path within twice what each may be off by (the promise plus
-   what the float rounding of z may cost: on wide rows with large |z| two paths' sums of w·x
-   round differently, NEON's and scalar's by 4e-5 of max|g| at m = 1031). */
+   boundaries, pointers shifted off alignment. Each path against the references, and against the
+   scalar path within twice what each may be off by (the promise plus what the float rounding of
+   z may cost: on wide rows with large |z| two paths' sums of w·x round differently, NEON's and
+   scalar's by 4e-5 of max|g| at m = 1031). */
 static void test_shapes(logreg_isa isa) {
     static const size_t ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
                                 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 47, 63, 64, 65, 100, 127,
