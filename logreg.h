@@ -475,6 +475,9 @@ LOGREG__INLINE float *logreg__align64(void *p) {
 /* Bit tests, so that -ffast-math in the user's flags cannot fold them away. */
 LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
 LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
+/* bit 31 set when x is ±Inf or NaN (exponent bits all ones, plus one, carry into the sign bit):
+   OR-ed over many values without booleans, which compilers vectorize */
+LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7f800000u) + 0x00800000u; }
 
 /* e^-|z| for the residual and the loss, shared by every SIMD path (rr2-p6), and their quotient
    s = σ(-|z|) = e/(1+e) with an exact residual: t = -|z| clamped at -100; n = round(t/ln2);
@@ -1352,11 +1355,11 @@ LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t 
    of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
    the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
    are read, so memory keeps streaming while this block is worked on from cache. Chunks go in
-   the order logreg__chunk0 gives (from the end for wide rows). Rows of
-   LOGREG__AVX512_WIDE floats or more take four vectors at a time (the 256 bytes of a row AVX2
-   takes): a block of such rows is larger than L1, so this loop reads it from L2, where an AMD
-   EPYC runs four-vector chunks faster (2,000 x 4,096: 0.93x the time); where the block fits L1,
-   eight are faster (512 x 512: four were 1.02x slower). */
+   the order logreg__chunk0 gives (from the end for wide rows). Rows of LOGREG__AVX512_WIDE
+   floats or more take four vectors at a time (the 256 bytes of a row AVX2 takes): a block of
+   such rows is larger than L1, so this loop reads most of it from L2, where an AMD EPYC runs
+   four-vector chunks faster (2,000 x 4,096: 0.93x the time); where the block fits L1, eight are
+   faster (512 x 512: four were 1.02x slower). */
 #define LOGREG__AVX512_WIDE 1024
 LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
@@ -2046,9 +2049,7 @@ static logreg_status logreg__check_shape(const float *X, size_t n, size_t m, siz
 
 /* The finite check of w and the flush of the float sums into double take four elements a step,
    which GCC vectorizes at -O2 (its basic-block vectorizer; it leaves the plain loops scalar):
-   G5 0.97-0.99x the time on the EPYC (scratch harness). Bit 31 of logreg__inf_bit(x) is set
-   when x is ±Inf or NaN (its exponent bits all ones, plus one, carry into the sign bit). */
-LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7f800000u) + 0x00800000u; }
+   G5 0.97-0.99x the time on the EPYC (scratch harness). */
 static int logreg__all_finite(const float *v, size_t n) {
     uint32_t bad = 0;
     size_t i;

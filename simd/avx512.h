@@ -333,11 +333,11 @@ LOGREG__AVX512 void logreg__avx512_axpy_narrow(const float *X, size_t n, size_t 
    of acc stay in registers while up to sixteen rows are added. next, if not 0, is the address of
    the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
    are read, so memory keeps streaming while this block is worked on from cache. Chunks go in
-   the order logreg__chunk0 gives (from the end for wide rows). Rows of
-   LOGREG__AVX512_WIDE floats or more take four vectors at a time (the 256 bytes of a row AVX2
-   takes): a block of such rows is larger than L1, so this loop reads it from L2, where an AMD
-   EPYC runs four-vector chunks faster (2,000 x 4,096: 0.93x the time); where the block fits L1,
-   eight are faster (512 x 512: four were 1.02x slower). */
+   the order logreg__chunk0 gives (from the end for wide rows). Rows of LOGREG__AVX512_WIDE
+   floats or more take four vectors at a time (the 256 bytes of a row AVX2 takes): a block of
+   such rows is larger than L1, so this loop reads most of it from L2, where an AMD EPYC runs
+   four-vector chunks faster (2,000 x 4,096: 0.93x the time); where the block fits L1, eight are
+   faster (512 x 512: four were 1.02x slower). */
 #define LOGREG__AVX512_WIDE 1024
 LOGREG__AVX512 void logreg__avx512_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {

@@ -179,6 +179,9 @@ LOGREG__INLINE float *logreg__align64(void *p) {
 /* Bit tests, so that -ffast-math in the user's flags cannot fold them away. */
 LOGREG__INLINE int logreg__finite(float x) { return (logreg__bits(x) & 0x7f800000u) != 0x7f800000u; }
 LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
+/* bit 31 set when x is ±Inf or NaN (exponent bits all ones, plus one, carry into the sign bit):
+   OR-ed over many values without booleans, which compilers vectorize */
+LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7f800000u) + 0x00800000u; }
 
 /* e^-|z| for the residual and the loss, shared by every SIMD path (rr2-p6), and their quotient
    s = σ(-|z|) = e/(1+e) with an exact residual: t = -|z| clamped at -100; n = round(t/ln2);

@@ -198,9 +198,7 @@ static logreg_status logreg__check_shape(const float *X, size_t n, size_t m, siz
 
 /* The finite check of w and the flush of the float sums into double take four elements a step,
    which GCC vectorizes at -O2 (its basic-block vectorizer; it leaves the plain loops scalar):
-   G5 0.97-0.99x the time on the EPYC (scratch harness). Bit 31 of logreg__inf_bit(x) is set
-   when x is ±Inf or NaN (its exponent bits all ones, plus one, carry into the sign bit). */
-LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7f800000u) + 0x00800000u; }
+   G5 0.97-0.99x the time on the EPYC (scratch harness). */
 static int logreg__all_finite(const float *v, size_t n) {
     uint32_t bad = 0;
     size_t i;
