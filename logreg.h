@@ -945,37 +945,65 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, siz
     LOGREG__FTZ_END
 }
 
+/* One vector (k lanes) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
+   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 yv, __m256 wv, size_t k, int want_loss,
+                                                           int weighted, __m256 v[3], int bad[3]) {
+    const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
+    __m256 e = logreg__avx2_exp_nabs(zv), rv = logreg__avx2_residual_e(zv, e, yv);
+    if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
+    if (scale) rv = _mm256_mul_ps(rv, wv);
+    bad[0] |= logreg__avx2_nonfinite(zv);
+    bad[1] |= logreg__avx2_outside01(yv);
+    if (weighted) {
+        bad[2] |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                                           _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
+        v[2] = _mm256_add_ps(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        __m256 c = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), yv), yv, zv);
+        __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
+        v[0] = scale ? _mm256_fmadd_ps(l, wv, v[0]) : _mm256_add_ps(v[0], l);
+    }
+    v[1] = _mm256_add_ps(v[1], rv);
+    return rv;
+}
+/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
+   the first store (4K aliasing, see logreg__avx512_sigmoid). */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
+    const size_t W = LOGREG__AVX2_W;
+    __m256 zv[4], yv[4], wv[4];
+    size_t i;
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(zv[j] = _mm256_loadu_ps(z + i + j * W));
+        LOGREG__EACH4(yv[j] = _mm256_loadu_ps(y + i + j * W));
+        LOGREG__EACH4(wv[j] = weighted ? _mm256_loadu_ps(sw + i + j * W) : _mm256_setzero_ps());
+        LOGREG__EACH4(zv[j] = logreg__avx2_lr1(zv[j], yv[j], wv[j], W, want_loss, weighted, v + 3 * (j & 1), bad));
+        LOGREG__EACH4(_mm256_storeu_ps(z + i + j * W, zv[j]));
+    }
+    for (; i < n; i += W) {
+        size_t k = n - i < W ? n - i : W;
+        __m256 r = logreg__avx2_lr1(logreg__avx2_load(z + i, k), logreg__avx2_load(y + i, k),
+                                    weighted ? logreg__avx2_load(sw + i, k) : _mm256_setzero_ps(), k, want_loss, weighted, v, bad);
+        logreg__avx2_store(z + i, k, r);
+    }
+}
 /* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
 LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                  int want_loss, double s[3]) {
-    const __m256 one = _mm256_set1_ps(1.0f);
-    __m256 ls = _mm256_setzero_ps(), rs = ls, ws = ls;
-    int badz = 0, bady = 0, badw = 0;
-    size_t i;
-    for (i = 0; i < n; i += LOGREG__AVX2_W) {
-        __m256 zv = logreg__avx2_load(z + i, n - i), yv = logreg__avx2_load(y + i, n - i);
-        __m256 wv = sw ? logreg__avx2_load(sw + i, n - i) : _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(n - i)), one);
-        __m256 e = logreg__avx2_exp_nabs(zv);
-        __m256 rv = _mm256_mul_ps(logreg__avx2_residual_e(zv, e, yv), wv);
-        badz |= logreg__avx2_nonfinite(zv);
-        bady |= logreg__avx2_outside01(yv);
-        if (sw)
-            badw |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
-                                                             _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
-        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
-            __m256 c = _mm256_blendv_ps(_mm256_sub_ps(one, yv), yv, zv);
-            __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
-            ls = _mm256_fmadd_ps(l, wv, ls); /* wv is 0 past n */
-        }
-        rs = _mm256_add_ps(rs, rv);
-        ws = _mm256_add_ps(ws, wv);
-        logreg__avx2_store(z + i, n - i, rv);
-    }
-    if (want_loss) s[0] += logreg__avx2_hsum(ls);
-    s[1] += logreg__avx2_hsum(rs);
-    s[2] += logreg__avx2_hsum(ws);
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
-           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+    __m256 v[6];
+    int bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
+    if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__avx2_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
+    s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
+    s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_t n, size_t m, size_t ld,
@@ -1125,7 +1153,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_sigmoid4(__m512 v[4]) {
 LOGREG__AVX512 __m512 logreg__avx512_residual_e(__m512 z, __m512 e, __m512 y) {
     __m512 s = logreg__avx512_ratio(e, e);
     __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
-    return _mm512_mask_blend_ps(neg, _mm512_sub_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), y), s), _mm512_sub_ps(s, y));
+    return _mm512_mask_sub_ps(_mm512_sub_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), y), s), neg, s, y);
 }
 
 /* ln(1 + e) for e in [0, 1] (see common.h). */
@@ -1415,39 +1443,64 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X,
     LOGREG__FTZ_END
 }
 
+/* One vector (lanes k) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
+   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512 yv, __m512 wv, __mmask16 k, int want_loss,
+                                                               int weighted, __m512 v[3], __mmask16 bad[3]) {
+    __m512 e = logreg__avx512_exp_nabs(zv), rv = logreg__avx512_residual_e(zv, e, yv);
+    bad[0] |= logreg__avx512_nonfinite(zv) & k;
+    bad[1] |= logreg__avx512_outside01(yv) & k;
+    if (weighted) {
+        rv = _mm512_mul_ps(rv, wv);
+        bad[2] |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
+                    _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
+        v[2] = _mm512_add_ps(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        __mmask16 neg = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_LT_OQ);
+        __m512 c = _mm512_mask_blend_ps(neg, _mm512_sub_ps(_mm512_set1_ps(1.0f), yv), yv);
+        __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e));
+        v[0] = weighted ? _mm512_fmadd_ps(l, wv, v[0]) : _mm512_mask_add_ps(v[0], k, v[0], l);
+    }
+    v[1] = _mm512_mask_add_ps(v[1], k, v[1], rv);
+    return rv;
+}
+/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
+   the first store (see logreg__avx512_sigmoid). */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                                                 int want_loss, int weighted, __m512 v[6], __mmask16 bad[3]) {
+    const size_t W = LOGREG__AVX512_W;
+    __m512 zv[4], yv[4], wv[4];
+    size_t i;
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(zv[j] = _mm512_loadu_ps(z + i + j * W));
+        LOGREG__EACH4(yv[j] = _mm512_loadu_ps(y + i + j * W));
+        LOGREG__EACH4(wv[j] = weighted ? _mm512_loadu_ps(sw + i + j * W) : _mm512_setzero_ps());
+        LOGREG__EACH4(zv[j] = logreg__avx512_lr1(zv[j], yv[j], wv[j], 0xffff, want_loss, weighted, v + 3 * (j & 1), bad));
+        LOGREG__EACH4(_mm512_storeu_ps(z + i + j * W, zv[j]));
+    }
+    for (; i < n; i += W) {
+        __mmask16 k = logreg__avx512_mask(n - i);
+        __m512 r = logreg__avx512_lr1(_mm512_maskz_loadu_ps(k, z + i), _mm512_maskz_loadu_ps(k, y + i),
+                                      weighted ? _mm512_maskz_loadu_ps(k, sw + i) : _mm512_setzero_ps(), k, want_loss, weighted, v, bad);
+        _mm512_mask_storeu_ps(z + i, k, r);
+    }
+}
 /* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
 LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                      int want_loss, double s[3]) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 ls = _mm512_setzero_ps(), rs = ls, ws = ls;
-    __mmask16 badz = 0, bady = 0, badw = 0;
-    size_t i;
-    for (i = 0; i < n; i += LOGREG__AVX512_W) {
-        __mmask16 k = logreg__avx512_mask(n - i);
-        __m512 zv = _mm512_maskz_loadu_ps(k, z + i), yv = _mm512_maskz_loadu_ps(k, y + i);
-        __m512 wv = sw ? _mm512_maskz_loadu_ps(k, sw + i) : _mm512_maskz_mov_ps(k, one);
-        __m512 e = logreg__avx512_exp_nabs(zv);
-        __m512 rv = _mm512_mul_ps(logreg__avx512_residual_e(zv, e, yv), wv);
-        badz |= logreg__avx512_nonfinite(zv) & k;
-        bady |= logreg__avx512_outside01(yv) & k;
-        if (sw)
-            badw |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
-                      _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
-        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
-            __mmask16 pos = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_GE_OQ);
-            __m512 c = _mm512_mask_blend_ps(pos, yv, _mm512_sub_ps(one, yv));
-            __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e));
-            ls = _mm512_fmadd_ps(l, wv, ls); /* wv is 0 past n */
-        }
-        rs = _mm512_add_ps(rs, rv);
-        ws = _mm512_add_ps(ws, wv);
-        _mm512_mask_storeu_ps(z + i, k, rv);
-    }
-    if (want_loss) s[0] += logreg__avx512_hsum(ls);
-    s[1] += logreg__avx512_hsum(rs);
-    s[2] += logreg__avx512_hsum(ws);
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
-           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+    __m512 v[6];
+    __mmask16 bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = _mm512_setzero_ps());
+    if (sw && want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__avx512_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__avx512_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__avx512_hsum(_mm512_add_ps(v[0], v[3]));
+    s[1] += logreg__avx512_hsum(_mm512_add_ps(v[1], v[4]));
+    s[2] += sw ? (double)logreg__avx512_hsum(_mm512_add_ps(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, size_t n, size_t m, size_t ld,
@@ -1778,37 +1831,65 @@ static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, siz
     LOGREG__FTZ_END
 }
 
+/* One vector (k lanes) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
+   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t yv, float32x4_t wv, size_t k, int want_loss,
+                                            int weighted, float32x4_t v[3], uint32_t bad[3]) {
+    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
+    float32x4_t e = logreg__neon_exp_nabs(zv), rv = logreg__neon_residual_e(zv, e, yv);
+    if (!weighted && k < LOGREG__NEON_W) wv = logreg__neon_load(ones, k);
+    if (scale) rv = vmulq_f32(rv, wv);
+    bad[0] |= logreg__neon_nonfinite(zv);
+    bad[1] |= logreg__neon_outside01(yv);
+    if (weighted) {
+        bad[2] |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
+        v[2] = vaddq_f32(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        float32x4_t c = vbslq_f32(vcltq_f32(zv, vdupq_n_f32(0.0f)), yv, vsubq_f32(vdupq_n_f32(1.0f), yv));
+        float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
+        v[0] = scale ? vfmaq_f32(v[0], l, wv) : vaddq_f32(v[0], l);
+    }
+    v[1] = vaddq_f32(v[1], rv);
+    return rv;
+}
+/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
+   the first store (4K aliasing, see logreg__avx512_sigmoid). */
+LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                         int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+    const size_t W = LOGREG__NEON_W;
+    float32x4_t zv[4], yv[4], wv[4];
+    size_t i;
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(zv[j] = vld1q_f32(z + i + j * W));
+        LOGREG__EACH4(yv[j] = vld1q_f32(y + i + j * W));
+        LOGREG__EACH4(wv[j] = weighted ? vld1q_f32(sw + i + j * W) : vdupq_n_f32(0.0f));
+        LOGREG__EACH4(zv[j] = logreg__neon_lr1(zv[j], yv[j], wv[j], W, want_loss, weighted, v + 3 * (j & 1), bad));
+        LOGREG__EACH4(vst1q_f32(z + i + j * W, zv[j]));
+    }
+    for (; i < n; i += W) {
+        size_t k = n - i < W ? n - i : W;
+        float32x4_t r = logreg__neon_lr1(logreg__neon_load(z + i, k), logreg__neon_load(y + i, k),
+                                         weighted ? logreg__neon_load(sw + i, k) : vdupq_n_f32(0.0f), k, want_loss, weighted, v, bad);
+        logreg__neon_store(z + i, k, r);
+    }
+}
 /* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
 LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                    int want_loss, double s[3]) {
-    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
-    const float32x4_t one = vdupq_n_f32(1.0f);
-    float32x4_t ls = vdupq_n_f32(0.0f), rs = ls, ws = ls;
-    uint32_t badz = 0, bady = 0, badw = 0;
-    size_t i;
-    for (i = 0; i < n; i += LOGREG__NEON_W) {
-        float32x4_t zv = logreg__neon_load(z + i, n - i), yv = logreg__neon_load(y + i, n - i);
-        float32x4_t wv = logreg__neon_load(sw ? sw + i : ones, n - i);
-        float32x4_t e = logreg__neon_exp_nabs(zv);
-        float32x4_t rv = vmulq_f32(logreg__neon_residual_e(zv, e, yv), wv);
-        badz |= logreg__neon_nonfinite(zv);
-        bady |= logreg__neon_outside01(yv);
-        if (sw)
-            badw |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
-        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
-            float32x4_t c = vbslq_f32(vcgeq_f32(zv, vdupq_n_f32(0.0f)), vsubq_f32(one, yv), yv);
-            float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
-            ls = vfmaq_f32(ls, l, wv); /* wv is 0 past n */
-        }
-        rs = vaddq_f32(rs, rv);
-        ws = vaddq_f32(ws, wv);
-        logreg__neon_store(z + i, n - i, rv);
-    }
-    if (want_loss) s[0] += logreg__neon_hsum(ls);
-    s[1] += logreg__neon_hsum(rs);
-    s[2] += logreg__neon_hsum(ws);
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
-           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+    float32x4_t v[6];
+    uint32_t bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
+    if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__neon_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
+    s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
+    s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,

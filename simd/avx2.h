@@ -279,37 +279,65 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, siz
     LOGREG__FTZ_END
 }
 
+/* One vector (k lanes) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
+   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 yv, __m256 wv, size_t k, int want_loss,
+                                                           int weighted, __m256 v[3], int bad[3]) {
+    const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
+    __m256 e = logreg__avx2_exp_nabs(zv), rv = logreg__avx2_residual_e(zv, e, yv);
+    if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
+    if (scale) rv = _mm256_mul_ps(rv, wv);
+    bad[0] |= logreg__avx2_nonfinite(zv);
+    bad[1] |= logreg__avx2_outside01(yv);
+    if (weighted) {
+        bad[2] |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                                           _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
+        v[2] = _mm256_add_ps(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        __m256 c = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), yv), yv, zv);
+        __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
+        v[0] = scale ? _mm256_fmadd_ps(l, wv, v[0]) : _mm256_add_ps(v[0], l);
+    }
+    v[1] = _mm256_add_ps(v[1], rv);
+    return rv;
+}
+/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
+   the first store (4K aliasing, see logreg__avx512_sigmoid). */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
+    const size_t W = LOGREG__AVX2_W;
+    __m256 zv[4], yv[4], wv[4];
+    size_t i;
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(zv[j] = _mm256_loadu_ps(z + i + j * W));
+        LOGREG__EACH4(yv[j] = _mm256_loadu_ps(y + i + j * W));
+        LOGREG__EACH4(wv[j] = weighted ? _mm256_loadu_ps(sw + i + j * W) : _mm256_setzero_ps());
+        LOGREG__EACH4(zv[j] = logreg__avx2_lr1(zv[j], yv[j], wv[j], W, want_loss, weighted, v + 3 * (j & 1), bad));
+        LOGREG__EACH4(_mm256_storeu_ps(z + i + j * W, zv[j]));
+    }
+    for (; i < n; i += W) {
+        size_t k = n - i < W ? n - i : W;
+        __m256 r = logreg__avx2_lr1(logreg__avx2_load(z + i, k), logreg__avx2_load(y + i, k),
+                                    weighted ? logreg__avx2_load(sw + i, k) : _mm256_setzero_ps(), k, want_loss, weighted, v, bad);
+        logreg__avx2_store(z + i, k, r);
+    }
+}
 /* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
 LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                  int want_loss, double s[3]) {
-    const __m256 one = _mm256_set1_ps(1.0f);
-    __m256 ls = _mm256_setzero_ps(), rs = ls, ws = ls;
-    int badz = 0, bady = 0, badw = 0;
-    size_t i;
-    for (i = 0; i < n; i += LOGREG__AVX2_W) {
-        __m256 zv = logreg__avx2_load(z + i, n - i), yv = logreg__avx2_load(y + i, n - i);
-        __m256 wv = sw ? logreg__avx2_load(sw + i, n - i) : _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(n - i)), one);
-        __m256 e = logreg__avx2_exp_nabs(zv);
-        __m256 rv = _mm256_mul_ps(logreg__avx2_residual_e(zv, e, yv), wv);
-        badz |= logreg__avx2_nonfinite(zv);
-        bady |= logreg__avx2_outside01(yv);
-        if (sw)
-            badw |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
-                                                             _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
-        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
-            __m256 c = _mm256_blendv_ps(_mm256_sub_ps(one, yv), yv, zv);
-            __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
-            ls = _mm256_fmadd_ps(l, wv, ls); /* wv is 0 past n */
-        }
-        rs = _mm256_add_ps(rs, rv);
-        ws = _mm256_add_ps(ws, wv);
-        logreg__avx2_store(z + i, n - i, rv);
-    }
-    if (want_loss) s[0] += logreg__avx2_hsum(ls);
-    s[1] += logreg__avx2_hsum(rs);
-    s[2] += logreg__avx2_hsum(ws);
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
-           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+    __m256 v[6];
+    int bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
+    if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__avx2_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
+    s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
+    s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_t n, size_t m, size_t ld,

@@ -103,7 +103,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_sigmoid4(__m512 v[4]) {
 LOGREG__AVX512 __m512 logreg__avx512_residual_e(__m512 z, __m512 e, __m512 y) {
     __m512 s = logreg__avx512_ratio(e, e);
     __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
-    return _mm512_mask_blend_ps(neg, _mm512_sub_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), y), s), _mm512_sub_ps(s, y));
+    return _mm512_mask_sub_ps(_mm512_sub_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), y), s), neg, s, y);
 }
 
 /* ln(1 + e) for e in [0, 1] (see common.h). */
@@ -393,39 +393,64 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X,
     LOGREG__FTZ_END
 }
 
+/* One vector (lanes k) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
+   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512 yv, __m512 wv, __mmask16 k, int want_loss,
+                                                               int weighted, __m512 v[3], __mmask16 bad[3]) {
+    __m512 e = logreg__avx512_exp_nabs(zv), rv = logreg__avx512_residual_e(zv, e, yv);
+    bad[0] |= logreg__avx512_nonfinite(zv) & k;
+    bad[1] |= logreg__avx512_outside01(yv) & k;
+    if (weighted) {
+        rv = _mm512_mul_ps(rv, wv);
+        bad[2] |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
+                    _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
+        v[2] = _mm512_add_ps(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        __mmask16 neg = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_LT_OQ);
+        __m512 c = _mm512_mask_blend_ps(neg, _mm512_sub_ps(_mm512_set1_ps(1.0f), yv), yv);
+        __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e));
+        v[0] = weighted ? _mm512_fmadd_ps(l, wv, v[0]) : _mm512_mask_add_ps(v[0], k, v[0], l);
+    }
+    v[1] = _mm512_mask_add_ps(v[1], k, v[1], rv);
+    return rv;
+}
+/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
+   the first store (see logreg__avx512_sigmoid). */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                                                 int want_loss, int weighted, __m512 v[6], __mmask16 bad[3]) {
+    const size_t W = LOGREG__AVX512_W;
+    __m512 zv[4], yv[4], wv[4];
+    size_t i;
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(zv[j] = _mm512_loadu_ps(z + i + j * W));
+        LOGREG__EACH4(yv[j] = _mm512_loadu_ps(y + i + j * W));
+        LOGREG__EACH4(wv[j] = weighted ? _mm512_loadu_ps(sw + i + j * W) : _mm512_setzero_ps());
+        LOGREG__EACH4(zv[j] = logreg__avx512_lr1(zv[j], yv[j], wv[j], 0xffff, want_loss, weighted, v + 3 * (j & 1), bad));
+        LOGREG__EACH4(_mm512_storeu_ps(z + i + j * W, zv[j]));
+    }
+    for (; i < n; i += W) {
+        __mmask16 k = logreg__avx512_mask(n - i);
+        __m512 r = logreg__avx512_lr1(_mm512_maskz_loadu_ps(k, z + i), _mm512_maskz_loadu_ps(k, y + i),
+                                      weighted ? _mm512_maskz_loadu_ps(k, sw + i) : _mm512_setzero_ps(), k, want_loss, weighted, v, bad);
+        _mm512_mask_storeu_ps(z + i, k, r);
+    }
+}
 /* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
 LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                      int want_loss, double s[3]) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 ls = _mm512_setzero_ps(), rs = ls, ws = ls;
-    __mmask16 badz = 0, bady = 0, badw = 0;
-    size_t i;
-    for (i = 0; i < n; i += LOGREG__AVX512_W) {
-        __mmask16 k = logreg__avx512_mask(n - i);
-        __m512 zv = _mm512_maskz_loadu_ps(k, z + i), yv = _mm512_maskz_loadu_ps(k, y + i);
-        __m512 wv = sw ? _mm512_maskz_loadu_ps(k, sw + i) : _mm512_maskz_mov_ps(k, one);
-        __m512 e = logreg__avx512_exp_nabs(zv);
-        __m512 rv = _mm512_mul_ps(logreg__avx512_residual_e(zv, e, yv), wv);
-        badz |= logreg__avx512_nonfinite(zv) & k;
-        bady |= logreg__avx512_outside01(yv) & k;
-        if (sw)
-            badw |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
-                      _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
-        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
-            __mmask16 pos = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_GE_OQ);
-            __m512 c = _mm512_mask_blend_ps(pos, yv, _mm512_sub_ps(one, yv));
-            __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e));
-            ls = _mm512_fmadd_ps(l, wv, ls); /* wv is 0 past n */
-        }
-        rs = _mm512_add_ps(rs, rv);
-        ws = _mm512_add_ps(ws, wv);
-        _mm512_mask_storeu_ps(z + i, k, rv);
-    }
-    if (want_loss) s[0] += logreg__avx512_hsum(ls);
-    s[1] += logreg__avx512_hsum(rs);
-    s[2] += logreg__avx512_hsum(ws);
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
-           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+    __m512 v[6];
+    __mmask16 bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = _mm512_setzero_ps());
+    if (sw && want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__avx512_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__avx512_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__avx512_hsum(_mm512_add_ps(v[0], v[3]));
+    s[1] += logreg__avx512_hsum(_mm512_add_ps(v[1], v[4]));
+    s[2] += sw ? (double)logreg__avx512_hsum(_mm512_add_ps(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, size_t n, size_t m, size_t ld,

@@ -284,37 +284,65 @@ static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, siz
     LOGREG__FTZ_END
 }
 
+/* One vector (k lanes) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
+   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t yv, float32x4_t wv, size_t k, int want_loss,
+                                            int weighted, float32x4_t v[3], uint32_t bad[3]) {
+    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
+    float32x4_t e = logreg__neon_exp_nabs(zv), rv = logreg__neon_residual_e(zv, e, yv);
+    if (!weighted && k < LOGREG__NEON_W) wv = logreg__neon_load(ones, k);
+    if (scale) rv = vmulq_f32(rv, wv);
+    bad[0] |= logreg__neon_nonfinite(zv);
+    bad[1] |= logreg__neon_outside01(yv);
+    if (weighted) {
+        bad[2] |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
+        v[2] = vaddq_f32(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        float32x4_t c = vbslq_f32(vcltq_f32(zv, vdupq_n_f32(0.0f)), yv, vsubq_f32(vdupq_n_f32(1.0f), yv));
+        float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
+        v[0] = scale ? vfmaq_f32(v[0], l, wv) : vaddq_f32(v[0], l);
+    }
+    v[1] = vaddq_f32(v[1], rv);
+    return rv;
+}
+/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
+   the first store (4K aliasing, see logreg__avx512_sigmoid). */
+LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                         int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+    const size_t W = LOGREG__NEON_W;
+    float32x4_t zv[4], yv[4], wv[4];
+    size_t i;
+    for (i = 0; i + 4 * W <= n; i += 4 * W) {
+        LOGREG__EACH4(zv[j] = vld1q_f32(z + i + j * W));
+        LOGREG__EACH4(yv[j] = vld1q_f32(y + i + j * W));
+        LOGREG__EACH4(wv[j] = weighted ? vld1q_f32(sw + i + j * W) : vdupq_n_f32(0.0f));
+        LOGREG__EACH4(zv[j] = logreg__neon_lr1(zv[j], yv[j], wv[j], W, want_loss, weighted, v + 3 * (j & 1), bad));
+        LOGREG__EACH4(vst1q_f32(z + i + j * W, zv[j]));
+    }
+    for (; i < n; i += W) {
+        size_t k = n - i < W ? n - i : W;
+        float32x4_t r = logreg__neon_lr1(logreg__neon_load(z + i, k), logreg__neon_load(y + i, k),
+                                         weighted ? logreg__neon_load(sw + i, k) : vdupq_n_f32(0.0f), k, want_loss, weighted, v, bad);
+        logreg__neon_store(z + i, k, r);
+    }
+}
 /* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
 LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                    int want_loss, double s[3]) {
-    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
-    const float32x4_t one = vdupq_n_f32(1.0f);
-    float32x4_t ls = vdupq_n_f32(0.0f), rs = ls, ws = ls;
-    uint32_t badz = 0, bady = 0, badw = 0;
-    size_t i;
-    for (i = 0; i < n; i += LOGREG__NEON_W) {
-        float32x4_t zv = logreg__neon_load(z + i, n - i), yv = logreg__neon_load(y + i, n - i);
-        float32x4_t wv = logreg__neon_load(sw ? sw + i : ones, n - i);
-        float32x4_t e = logreg__neon_exp_nabs(zv);
-        float32x4_t rv = vmulq_f32(logreg__neon_residual_e(zv, e, yv), wv);
-        badz |= logreg__neon_nonfinite(zv);
-        bady |= logreg__neon_outside01(yv);
-        if (sw)
-            badw |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
-        if (want_loss) { /* ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y): no cancellation */
-            float32x4_t c = vbslq_f32(vcgeq_f32(zv, vdupq_n_f32(0.0f)), vsubq_f32(one, yv), yv);
-            float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
-            ls = vfmaq_f32(ls, l, wv); /* wv is 0 past n */
-        }
-        rs = vaddq_f32(rs, rv);
-        ws = vaddq_f32(ws, wv);
-        logreg__neon_store(z + i, n - i, rv);
-    }
-    if (want_loss) s[0] += logreg__neon_hsum(ls);
-    s[1] += logreg__neon_hsum(rs);
-    s[2] += logreg__neon_hsum(ws);
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u) |
-           (badw ? logreg__weight_block_flags(sw, n) : 0u);
+    float32x4_t v[6];
+    uint32_t bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
+    if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__neon_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
+    s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
+    s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,

@@ -85,6 +85,7 @@ static void test_sigmoid(void) {
 typedef struct problem {
     size_t n, m, ld;
     buf X, y, sw, w;
+    float *wt; /* the sample weights the calls get: sw, or NULL (all ones) when unweighted */
     float b;
 } problem;
 
@@ -103,6 +104,7 @@ static problem make(size_t n, size_t m, size_t ld, size_t shift, float zmax, int
         P.y.p[i] = i % 7 == 3 ? uni(0, 1) : (float)(synth_next(&rng) & 1);
         P.sw.p[i] = weights ? uni(0, 3) : 1.0f;
     }
+    P.wt = weights ? P.sw.p : NULL;
     P.b = uni(-1, 1);
     return P;
 }
@@ -113,7 +115,7 @@ static void drop(problem *P) { free(P->X.mem), free(P->y.mem), free(P->sw.mem), 
    out_zt (m + 2 values: gradient, bias, loss) what the float rounding of z may cost each. */
 static int check_problem(problem *P, float *out_grad, double *out_loss, double *out_zt) {
     size_t n = P->n, m = P->m, ld = P->ld, i, j;
-    float *X = P->X.p, *y = P->y.p, *w = P->w.p, *sw = P->sw.p;
+    float *X = P->X.p, *y = P->y.p, *w = P->w.p, *sw = P->wt;
     double *wd = (double *)malloc(m * sizeof(double)), *g = (double *)malloc((m + 1) * sizeof(double));
     float *r = (float *)malloc(n * sizeof(float)), *p = (float *)malloc(n * sizeof(float));
     float *gw = (float *)malloc((m + 1) * sizeof(float)), *ga = (float *)malloc(m * sizeof(float));
@@ -199,7 +201,7 @@ static void test_shapes(logreg_isa isa) {
             logreg_isa_select(isa);
             fails += !check_problem(&P, g1, &l1, zt);
             logreg_isa_select(LOGREG_ISA_SCALAR);
-            logreg_loss_grad(P.X.p, n, m, ld, P.y.p, P.sw.p, P.w.p, P.b, &l0, g0, g0 + m);
+            logreg_loss_grad(P.X.p, n, m, ld, P.y.p, P.wt, P.w.p, P.b, &l0, g0, g0 + m);
             for (j = 0; j <= m; j++) gmax = fabs(g0[j]) > gmax ? fabs(g0[j]) : gmax;
             for (j = 0; j <= m; j++) diffs += fabs(g1[j] - g0[j]) > 2e-5 * gmax + 2 * zt[j] + 8 * FLT_MIN;
             diffs += fabs(l1 - l0) > 2e-5 * fabs(l0) + 2 * zt[m + 1] + 4 * FLT_MIN;
