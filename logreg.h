@@ -479,31 +479,13 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
    OR-ed over many values without booleans, which compilers vectorize */
 LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7f800000u) + 0x00800000u; }
 
-/* e^-|z| for the residual and the loss, shared by every SIMD path (rr2-p6), and their quotient
-   s = σ(-|z|) = e/(1+e) with an exact residual: t = -|z| clamped at -100; n = round(t/ln2);
-   r = t - n ln2 in two steps (Cody-Waite); e = 2^n p(r) with p a degree-6 polynomial;
+/* The residual and the loss take e = e^-|z| from the sigmoid's exponential below, |z| clamped to
+   SIG_TMAX (AVX-512, where e^-88 flushes to 0) or SIG_TMAX - 1 (AVX2, NEON: e^-87 = 1.6e-38,
+   an error below 2e-38 in r and the loss), and s = σ(-|z|) = e/(1+e) with an exact residual:
    q ≈ num/(1+e), then q += (num - q - e q)/(1+e): both subtractions are exact, so the rounding
-   of 1+e never shows. The kernels run with FTZ/DAZ set, so e^t below FLT_MIN is 0 (σ < FLT_MIN
-   may be 0: absolute error < FLT_MIN) and no denormal ever slows them; MXCSR (FPCR) is
-   restored on return. The sigmoid itself is below. */
-#define LOGREG__SIG_TMIN (-100.0f)      /* below ln(FLT_MIN) = -87.34: e^t flushes to 0 */
+   of 1+e never shows. The kernels run with FTZ/DAZ set, so no denormal ever slows them; MXCSR
+   (FPCR) is restored on return. */
 #define LOGREG__LOG2E 1.44269502f
-#define LOGREG__ROUND_MAGIC 12582912.0f /* 0x1.8p23: (x + M) - M rounds x to an integer, |x| < 2^22 */
-#define LOGREG__LN2_HI 0.693115234375f  /* 12 significant bits: n*LN2_HI is exact for |n| <= 2^11 */
-#define LOGREG__LN2_LO 3.19461833e-05f  /* ln2 - LN2_HI */
-/* e^r ≈ 1 + r(1 + r(C2 + r(C3 + r(C4 + r(C5 + r C6))))) on [-ln2/2, ln2/2]: weighted minimax
-   fit of the relative error (Lawson's algorithm, 40 digits), coefficients rounded to float:
-   2^-28 relative, so the float evaluation, not the fit, sets the error. */
-#define LOGREG__EXP_C2 4.99999940e-01f
-#define LOGREG__EXP_C3 1.66665211e-01f
-#define LOGREG__EXP_C4 4.16683890e-02f
-#define LOGREG__EXP_C5 8.36871937e-03f
-#define LOGREG__EXP_C6 1.38145953e-03f
-/* Paths without scalef build 2^(n+24) from the bits of n + ROUND_MAGIC + 151 (valid for
-   n >= -150) and scale p by 2^-24 through its coefficients, so e = 2^n p still underflows to
-   0 under FTZ. */
-#define LOGREG__EXP_BIAS 151.0f
-#define LOGREG__EXP_SCALE 5.96046448e-08f /* 2^-24 */
 /* The SIMD sigmoid kernels take σ(z) = 1/(1+E), E = e^-t, t = z clamped to [-SIG_TMAX, SIG_TMAX]:
    no select by the sign of z. y ≈ 1/(1+E) is a reciprocal estimate, then σ = y (1 + ρ + ...)
    to ρ (AVX-512), ρ² (AVX2) or ρ³ (NEON), ρ = 1 - (1+E) y computed as (1 - E y) - y, which
@@ -698,25 +680,6 @@ LOGREG__AVX2 int logreg__avx2_outside01(__m256 v) { /* not in [0, 1], or NaN */
                                                     _mm256_cmp_ps(v, _mm256_set1_ps(1.0f), _CMP_LE_OQ)));
 }
 
-/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
-LOGREG__AVX2 __m256 logreg__avx2_exp_nabs(__m256 z) {
-    const __m256 magic = _mm256_set1_ps(LOGREG__ROUND_MAGIC + LOGREG__EXP_BIAS);
-    /* max returns its second operand when one is NaN, so a NaN z stays NaN */
-    __m256 t = _mm256_max_ps(_mm256_set1_ps(LOGREG__SIG_TMIN), _mm256_or_ps(z, _mm256_set1_ps(-0.0f)));
-    __m256 f = _mm256_fmadd_ps(t, _mm256_set1_ps(LOGREG__LOG2E), magic);
-    __m256 n = _mm256_sub_ps(f, magic);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_HI), t);
-    __m256 p, s = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(f), 23)); /* 2^(n+24) */
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_LO), r);
-    p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP_C6 * LOGREG__EXP_SCALE), r, _mm256_set1_ps(LOGREG__EXP_C5 * LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C4 * LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C3 * LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C2 * LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_SCALE));
-    return _mm256_mul_ps(p, s);
-}
-
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
    common.h): the bits of f shifted left by 20 add back k << 20 and floor(n) to the exponent. */
 static const uint32_t logreg__avx2_exp2_t[8] = {
@@ -744,6 +707,15 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_exp_neg4(__m256 t[4]) {
     LOGREG__EACH4(p[j] = _mm256_fmadd_ps(p[j], s[j], _mm256_set1_ps(-1.0f)));
     LOGREG__EACH4(p[j] = _mm256_fmadd_ps(p[j], s[j], dk[j]));
     LOGREG__EACH4(t[j] = _mm256_fmadd_ps(p[j], tk[j], tk[j]));
+}
+
+/* e^-|z|, |z| clamped to SIG_TMAX - 1 (see common.h), for the residuals and the loss: exp_neg4 on four
+   copies, which GCC computes once (those kernels have too many values live for four side by side) */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_exp_nabs(__m256 z) {
+    __m256 v[4];
+    LOGREG__EACH4(v[j] = _mm256_min_ps(_mm256_set1_ps(LOGREG__SIG_TMAX - 1.0f), _mm256_andnot_ps(_mm256_set1_ps(-0.0f), z)));
+    logreg__avx2_exp_neg4(v);
+    return v[0];
 }
 
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
@@ -853,20 +825,79 @@ LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t l
     }
 }
 
+/* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, __m256 yv, __m256 wv, size_t k,
+                                                           int want_loss, int weighted, __m256 v[3], int bad[3]) {
+    const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
+    __m256 rv = logreg__avx2_residual_e(zv, e, yv);
+    if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
+    if (scale) rv = _mm256_mul_ps(rv, wv);
+    bad[0] |= logreg__avx2_nonfinite(zv);
+    bad[1] |= logreg__avx2_outside01(yv);
+    if (weighted) {
+        bad[2] |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                                           _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
+        v[2] = _mm256_add_ps(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        __m256 c = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), yv), yv, zv);
+        __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
+        v[0] = scale ? _mm256_fmadd_ps(l, wv, v[0]) : _mm256_add_ps(v[0], l);
+    }
+    v[1] = _mm256_add_ps(v[1], rv);
+    return rv;
+}
+/* The first k floats (at most four vectors) of z, y, sw -> r in place: all loads before the first
+   store (4K aliasing, see logreg__avx512_sigmoid), the four exponentials before the four residuals
+   (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
+   even vectors go to v[0..2], of odd ones to v[3..5]. */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr4(float *z, const float *y, const float *sw, size_t k,
+                                                         int want_loss, int weighted, __m256 v[6], int bad[3]) {
+    const size_t W = LOGREG__AVX2_W;
+    __m256 zv[4], yv[4], wv[4], e[4];
+    logreg__avx2_load4(z, k, zv);
+    logreg__avx2_load4(y, k, yv);
+    if (weighted) logreg__avx2_load4(sw, k, wv);
+    else LOGREG__EACH4(wv[j] = _mm256_setzero_ps());
+    LOGREG__EACH4(e[j] = k > j * W ? logreg__avx2_exp_nabs(zv[j]) : _mm256_setzero_ps());
+    LOGREG__EACH4(if (k > j * W) zv[j] = logreg__avx2_lr1(zv[j], e[j], yv[j], wv[j], k - j * W,
+                                           want_loss, weighted, v + 3 * (j & 1), bad));
+    logreg__avx2_store4(z, k, zv);
+}
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
+    const size_t W4 = 4 * LOGREG__AVX2_W;
+    size_t i;
+    for (i = 0; i + W4 <= n; i += W4) logreg__avx2_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
+    if (i < n) logreg__avx2_lr4(z + i, y + i, weighted ? sw + i : sw, n - i, want_loss, weighted, v, bad);
+}
+/* z -> r = sw (σ(z) - y) in place; adds Σ sw·BCE, Σ r, Σ sw to s (want_loss == 0 leaves s[0]). */
+LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                 int want_loss, double s[3]) {
+    __m256 v[6];
+    int bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
+    if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__avx2_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
+    s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
+    s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+}
+
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t n, size_t m, size_t ld,
                                                          const float *w, float b, const float *y, float *r) {
-    int badz = 0, bady = 0;
-    size_t i;
+    double s[3] = {0.0, 0.0, 0.0};
+    unsigned bad;
     LOGREG__FTZ_BEGIN
     logreg__avx2_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
-    for (i = 0; i < n; i += LOGREG__AVX2_W) {
-        __m256 z = logreg__avx2_load(r + i, n - i), yv = logreg__avx2_load(y + i, n - i);
-        badz |= logreg__avx2_nonfinite(z);
-        bady |= logreg__avx2_outside01(yv);
-        logreg__avx2_store(r + i, n - i, logreg__avx2_residual_e(z, logreg__avx2_exp_nabs(z), yv));
-    }
+    bad = logreg__avx2_loss_residual(r, y, NULL, n, 0, s);
     LOGREG__FTZ_END
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
+    return bad;
 }
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
@@ -943,67 +974,6 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, siz
     if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, r, acc, 0);
     else logreg__avx2_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
-}
-
-/* One vector (k lanes) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
-   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
-LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 yv, __m256 wv, size_t k, int want_loss,
-                                                           int weighted, __m256 v[3], int bad[3]) {
-    const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
-    __m256 e = logreg__avx2_exp_nabs(zv), rv = logreg__avx2_residual_e(zv, e, yv);
-    if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
-    if (scale) rv = _mm256_mul_ps(rv, wv);
-    bad[0] |= logreg__avx2_nonfinite(zv);
-    bad[1] |= logreg__avx2_outside01(yv);
-    if (weighted) {
-        bad[2] |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
-                                                           _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
-        v[2] = _mm256_add_ps(v[2], wv);
-    }
-    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
-        __m256 c = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), yv), yv, zv);
-        __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
-        v[0] = scale ? _mm256_fmadd_ps(l, wv, v[0]) : _mm256_add_ps(v[0], l);
-    }
-    v[1] = _mm256_add_ps(v[1], rv);
-    return rv;
-}
-/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
-   the first store (4K aliasing, see logreg__avx512_sigmoid). */
-LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
-    const size_t W = LOGREG__AVX2_W;
-    __m256 zv[4], yv[4], wv[4];
-    size_t i;
-    for (i = 0; i + 4 * W <= n; i += 4 * W) {
-        LOGREG__EACH4(zv[j] = _mm256_loadu_ps(z + i + j * W));
-        LOGREG__EACH4(yv[j] = _mm256_loadu_ps(y + i + j * W));
-        LOGREG__EACH4(wv[j] = weighted ? _mm256_loadu_ps(sw + i + j * W) : _mm256_setzero_ps());
-        LOGREG__EACH4(zv[j] = logreg__avx2_lr1(zv[j], yv[j], wv[j], W, want_loss, weighted, v + 3 * (j & 1), bad));
-        LOGREG__EACH4(_mm256_storeu_ps(z + i + j * W, zv[j]));
-    }
-    for (; i < n; i += W) {
-        size_t k = n - i < W ? n - i : W;
-        __m256 r = logreg__avx2_lr1(logreg__avx2_load(z + i, k), logreg__avx2_load(y + i, k),
-                                    weighted ? logreg__avx2_load(sw + i, k) : _mm256_setzero_ps(), k, want_loss, weighted, v, bad);
-        logreg__avx2_store(z + i, k, r);
-    }
-}
-/* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
-LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
-                                                 int want_loss, double s[3]) {
-    __m256 v[6];
-    int bad[3] = {0, 0, 0};
-    LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
-    if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
-    else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
-    else if (want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 0, v, bad);
-    else logreg__avx2_lr_rows(z, y, sw, n, 0, 0, v, bad);
-    if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
-    s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
-    s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_t n, size_t m, size_t ld,
@@ -1086,24 +1056,6 @@ LOGREG__AVX512 __mmask16 logreg__avx512_outside01(__m512 v) { /* not in [0, 1], 
              _mm512_cmp_ps_mask(v, _mm512_set1_ps(1.0f), _CMP_LE_OQ));
 }
 
-/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
-LOGREG__AVX512 __m512 logreg__avx512_exp_nabs(__m512 z) {
-    const __m512 one = _mm512_set1_ps(1.0f), magic = _mm512_set1_ps(LOGREG__ROUND_MAGIC);
-    /* max returns its second operand when one is NaN, so a NaN z stays NaN */
-    __m512 t = _mm512_max_ps(_mm512_set1_ps(LOGREG__SIG_TMIN), _mm512_or_ps(z, _mm512_set1_ps(-0.0f)));
-    __m512 n = _mm512_sub_ps(_mm512_fmadd_ps(t, _mm512_set1_ps(LOGREG__LOG2E), magic), magic);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_HI), t);
-    __m512 p;
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LOGREG__LN2_LO), r);
-    p = _mm512_fmadd_ps(_mm512_set1_ps(LOGREG__EXP_C6), r, _mm512_set1_ps(LOGREG__EXP_C5));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(LOGREG__EXP_C4));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(LOGREG__EXP_C3));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(LOGREG__EXP_C2));
-    p = _mm512_fmadd_ps(p, r, one);
-    p = _mm512_fmadd_ps(p, r, one);
-    return _mm512_scalef_ps(p, n);
-}
-
 /* T_k = 2^(k/16) rounded to float and its relative error d_k, as bits (see common.h) */
 static const uint32_t logreg__avx512_exp2_t[16] = {
     0x3f800000, 0x3f85aac3, 0x3f8b95c2, 0x3f91c3d3, 0x3f9837f0, 0x3f9ef532, 0x3fa5fed7, 0x3fad583f,
@@ -1129,6 +1081,15 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_exp_neg4(__m512 t[4]) {
     LOGREG__EACH4(p[j] = _mm512_fmadd_ps(p[j], s[j], dk[j]));
     LOGREG__EACH4(tk[j] = _mm512_permutexvar_ps(_mm512_castps_si512(f[j]), tt));
     LOGREG__EACH4(t[j] = _mm512_scalef_ps(_mm512_fmadd_ps(p[j], tk[j], tk[j]), n[j])); /* scalef takes floor(n) */
+}
+
+/* e^-|z|, |z| clamped to SIG_TMAX (0 below FLT_MIN), for the residuals and the loss: exp_neg4 on four
+   copies, which GCC computes once (those kernels have too many values live for four side by side) */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_exp_nabs(__m512 z) {
+    __m512 v[4];
+    LOGREG__EACH4(v[j] = _mm512_min_ps(_mm512_set1_ps(LOGREG__SIG_TMAX), _mm512_abs_ps(z)));
+    logreg__avx512_exp_neg4(v);
+    return v[0];
 }
 
 /* num/(1+e) rounded once: a reciprocal estimate q, then one correction by the residual
@@ -1172,10 +1133,10 @@ LOGREG__AVX512 __m512 logreg__avx512_log1p(__m512 e) {
 
 /* The sums of four rows' accumulators, in lanes 0..3. */
 LOGREG__AVX512 __m128 logreg__avx512_hsum4(__m512 a0, __m512 a1, __m512 a2, __m512 a3) {
-    __m256 h0 = _mm256_add_ps(_mm512_castps512_ps256(a0), _mm512_extractf32x8_ps(a0, 1));
-    __m256 h1 = _mm256_add_ps(_mm512_castps512_ps256(a1), _mm512_extractf32x8_ps(a1, 1));
-    __m256 h2 = _mm256_add_ps(_mm512_castps512_ps256(a2), _mm512_extractf32x8_ps(a2, 1));
-    __m256 h3 = _mm256_add_ps(_mm512_castps512_ps256(a3), _mm512_extractf32x8_ps(a3, 1));
+    __m256 h0 = _mm256_add_ps(_mm512_extractf32x8_ps(a0, 0), _mm512_extractf32x8_ps(a0, 1));
+    __m256 h1 = _mm256_add_ps(_mm512_extractf32x8_ps(a1, 0), _mm512_extractf32x8_ps(a1, 1));
+    __m256 h2 = _mm256_add_ps(_mm512_extractf32x8_ps(a2, 0), _mm512_extractf32x8_ps(a2, 1));
+    __m256 h3 = _mm256_add_ps(_mm512_extractf32x8_ps(a3, 0), _mm512_extractf32x8_ps(a3, 1));
     __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(h0, h1), _mm256_hadd_ps(h2, h3));
     return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
 }
@@ -1313,21 +1274,78 @@ LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size
     }
 }
 
+/* One vector (lanes k) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512 e, __m512 yv, __m512 wv, __mmask16 k,
+                                                               int want_loss, int weighted, __m512 v[3], __mmask16 bad[3]) {
+    __m512 rv = logreg__avx512_residual_e(zv, e, yv);
+    bad[0] |= logreg__avx512_nonfinite(zv) & k;
+    bad[1] |= logreg__avx512_outside01(yv) & k;
+    if (weighted) {
+        rv = _mm512_mul_ps(rv, wv);
+        bad[2] |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
+                    _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
+        v[2] = _mm512_add_ps(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        __mmask16 neg = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_LT_OQ);
+        __m512 c = _mm512_mask_blend_ps(neg, _mm512_sub_ps(_mm512_set1_ps(1.0f), yv), yv);
+        __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e));
+        v[0] = weighted ? _mm512_fmadd_ps(l, wv, v[0]) : _mm512_mask_add_ps(v[0], k, v[0], l);
+    }
+    v[1] = _mm512_mask_add_ps(v[1], k, v[1], rv);
+    return rv;
+}
+/* The first k floats (at most four vectors) of z, y, sw -> r in place: all loads before the first
+   store (4K aliasing, see logreg__avx512_sigmoid), the four exponentials before the four residuals
+   (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
+   even vectors go to v[0..2], of odd ones to v[3..5]. */
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr4(float *z, const float *y, const float *sw, size_t k,
+                                                             int want_loss, int weighted, __m512 v[6], __mmask16 bad[3]) {
+    const size_t W = LOGREG__AVX512_W;
+    __m512 zv[4], yv[4], wv[4], e[4];
+    logreg__avx512_load4(z, k, zv);
+    logreg__avx512_load4(y, k, yv);
+    if (weighted) logreg__avx512_load4(sw, k, wv);
+    else LOGREG__EACH4(wv[j] = _mm512_setzero_ps());
+    LOGREG__EACH4(e[j] = k > j * W ? logreg__avx512_exp_nabs(zv[j]) : _mm512_setzero_ps());
+    LOGREG__EACH4(if (k > j * W) zv[j] = logreg__avx512_lr1(zv[j], e[j], yv[j], wv[j], logreg__avx512_mask(k - j * W),
+                                             want_loss, weighted, v + 3 * (j & 1), bad));
+    logreg__avx512_store4(z, k, zv);
+}
+LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                                                 int want_loss, int weighted, __m512 v[6], __mmask16 bad[3]) {
+    const size_t W4 = 4 * LOGREG__AVX512_W;
+    size_t i;
+    for (i = 0; i + W4 <= n; i += W4) logreg__avx512_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
+    if (i < n) logreg__avx512_lr4(z + i, y + i, weighted ? sw + i : sw, n - i, want_loss, weighted, v, bad);
+}
+/* z -> r = sw (σ(z) - y) in place; adds Σ sw·BCE, Σ r, Σ sw to s (want_loss == 0 leaves s[0]). */
+LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                     int want_loss, double s[3]) {
+    __m512 v[6];
+    __mmask16 bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = _mm512_setzero_ps());
+    if (sw && want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__avx512_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__avx512_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__avx512_hsum(_mm512_add_ps(v[0], v[3]));
+    s[1] += logreg__avx512_hsum(_mm512_add_ps(v[1], v[4]));
+    s[2] += sw ? (double)logreg__avx512_hsum(_mm512_add_ps(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+}
+
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, size_t n, size_t m, size_t ld,
                                                              const float *w, float b, const float *y, float *r) {
-    __mmask16 badz = 0, bady = 0;
-    size_t i;
+    double s[3] = {0.0, 0.0, 0.0};
+    unsigned bad;
     LOGREG__FTZ_BEGIN
     logreg__avx512_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
-    for (i = 0; i < n; i += LOGREG__AVX512_W) {
-        __mmask16 k = logreg__avx512_mask(n - i);
-        __m512 z = _mm512_maskz_loadu_ps(k, r + i), yv = _mm512_maskz_loadu_ps(k, y + i);
-        badz |= logreg__avx512_nonfinite(z) & k;
-        bady |= logreg__avx512_outside01(yv) & k;
-        _mm512_mask_storeu_ps(r + i, k, logreg__avx512_residual_e(z, logreg__avx512_exp_nabs(z), yv));
-    }
+    bad = logreg__avx512_loss_residual(r, y, NULL, n, 0, s);
     LOGREG__FTZ_END
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
+    return bad;
 }
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
@@ -1443,66 +1461,6 @@ LOGREG__TARGET_AVX512 static void logreg__avx512_grad_accumulate(const float *X,
     LOGREG__FTZ_END
 }
 
-/* One vector (lanes k) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
-   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
-LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512 yv, __m512 wv, __mmask16 k, int want_loss,
-                                                               int weighted, __m512 v[3], __mmask16 bad[3]) {
-    __m512 e = logreg__avx512_exp_nabs(zv), rv = logreg__avx512_residual_e(zv, e, yv);
-    bad[0] |= logreg__avx512_nonfinite(zv) & k;
-    bad[1] |= logreg__avx512_outside01(yv) & k;
-    if (weighted) {
-        rv = _mm512_mul_ps(rv, wv);
-        bad[2] |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
-                    _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
-        v[2] = _mm512_add_ps(v[2], wv);
-    }
-    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
-        __mmask16 neg = _mm512_cmp_ps_mask(zv, _mm512_setzero_ps(), _CMP_LT_OQ);
-        __m512 c = _mm512_mask_blend_ps(neg, _mm512_sub_ps(_mm512_set1_ps(1.0f), yv), yv);
-        __m512 l = _mm512_fmadd_ps(_mm512_abs_ps(zv), c, logreg__avx512_log1p(e));
-        v[0] = weighted ? _mm512_fmadd_ps(l, wv, v[0]) : _mm512_mask_add_ps(v[0], k, v[0], l);
-    }
-    v[1] = _mm512_mask_add_ps(v[1], k, v[1], rv);
-    return rv;
-}
-/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
-   the first store (see logreg__avx512_sigmoid). */
-LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                                                 int want_loss, int weighted, __m512 v[6], __mmask16 bad[3]) {
-    const size_t W = LOGREG__AVX512_W;
-    __m512 zv[4], yv[4], wv[4];
-    size_t i;
-    for (i = 0; i + 4 * W <= n; i += 4 * W) {
-        LOGREG__EACH4(zv[j] = _mm512_loadu_ps(z + i + j * W));
-        LOGREG__EACH4(yv[j] = _mm512_loadu_ps(y + i + j * W));
-        LOGREG__EACH4(wv[j] = weighted ? _mm512_loadu_ps(sw + i + j * W) : _mm512_setzero_ps());
-        LOGREG__EACH4(zv[j] = logreg__avx512_lr1(zv[j], yv[j], wv[j], 0xffff, want_loss, weighted, v + 3 * (j & 1), bad));
-        LOGREG__EACH4(_mm512_storeu_ps(z + i + j * W, zv[j]));
-    }
-    for (; i < n; i += W) {
-        __mmask16 k = logreg__avx512_mask(n - i);
-        __m512 r = logreg__avx512_lr1(_mm512_maskz_loadu_ps(k, z + i), _mm512_maskz_loadu_ps(k, y + i),
-                                      weighted ? _mm512_maskz_loadu_ps(k, sw + i) : _mm512_setzero_ps(), k, want_loss, weighted, v, bad);
-        _mm512_mask_storeu_ps(z + i, k, r);
-    }
-}
-/* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
-LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n,
-                                                     int want_loss, double s[3]) {
-    __m512 v[6];
-    __mmask16 bad[3] = {0, 0, 0};
-    LOGREG__EACH4(v[j] = v[j + 2] = _mm512_setzero_ps());
-    if (sw && want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 1, v, bad);
-    else if (sw) logreg__avx512_lr_rows(z, y, sw, n, 0, 1, v, bad);
-    else if (want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 0, v, bad);
-    else logreg__avx512_lr_rows(z, y, sw, n, 0, 0, v, bad);
-    if (want_loss) s[0] += logreg__avx512_hsum(_mm512_add_ps(v[0], v[3]));
-    s[1] += logreg__avx512_hsum(_mm512_add_ps(v[1], v[4]));
-    s[2] += sw ? (double)logreg__avx512_hsum(_mm512_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
-}
-
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_loss_grad(const float *X, size_t n, size_t m, size_t ld,
                                                               const float *y, const float *sw, const float *w,
                                                               float b, int want_loss, float *acc, double s[3], const float *next) {
@@ -1581,25 +1539,6 @@ LOGREG__INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1]
     return vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
 }
 
-/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
-LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
-    const float32x4_t magic = vdupq_n_f32(LOGREG__ROUND_MAGIC + LOGREG__EXP_BIAS);
-    /* fmax returns NaN when either operand is NaN, so a NaN z stays NaN */
-    float32x4_t t = vmaxq_f32(vdupq_n_f32(LOGREG__SIG_TMIN), vnegq_f32(vabsq_f32(z)));
-    float32x4_t f = vfmaq_f32(magic, t, vdupq_n_f32(LOGREG__LOG2E));
-    float32x4_t n = vsubq_f32(f, magic);
-    float32x4_t r = vfmsq_f32(t, n, vdupq_n_f32(LOGREG__LN2_HI));
-    float32x4_t p, s = vreinterpretq_f32_s32(vshlq_n_s32(vreinterpretq_s32_f32(f), 23)); /* 2^(n+24) */
-    r = vfmsq_f32(r, n, vdupq_n_f32(LOGREG__LN2_LO));
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C5 * LOGREG__EXP_SCALE), vdupq_n_f32(LOGREG__EXP_C6 * LOGREG__EXP_SCALE), r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C4 * LOGREG__EXP_SCALE), p, r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C3 * LOGREG__EXP_SCALE), p, r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C2 * LOGREG__EXP_SCALE), p, r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_SCALE), p, r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_SCALE), p, r);
-    return vmulq_f32(p, s);
-}
-
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
    common.h): the bits of f shifted left by 20 add back k << 20 and floor(n) to the exponent. */
 static const uint32_t logreg__neon_exp2_t[8] = {
@@ -1630,6 +1569,15 @@ LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
     LOGREG__EACH4(p[j] = vfmaq_f32(vdupq_n_f32(-1.0f), p[j], s[j]));
     LOGREG__EACH4(p[j] = vfmaq_f32(dk[j], p[j], s[j]));
     LOGREG__EACH4(t[j] = vfmaq_f32(tk[j], p[j], tk[j]));
+}
+
+/* e^-|z|, |z| clamped to SIG_TMAX - 1 (see common.h), for the residuals and the loss: exp_neg4 on four
+   copies, which GCC computes once (those kernels have too many values live for four side by side) */
+LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
+    float32x4_t v[4];
+    LOGREG__EACH4(v[j] = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vabsq_f32(z)));
+    logreg__neon_exp_neg4(v);
+    return v[0];
 }
 
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
@@ -1739,20 +1687,79 @@ LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t
     }
 }
 
+/* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
+                                            int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
+    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
+    float32x4_t rv = logreg__neon_residual_e(zv, e, yv);
+    if (!weighted && k < LOGREG__NEON_W) wv = logreg__neon_load(ones, k);
+    if (scale) rv = vmulq_f32(rv, wv);
+    bad[0] |= logreg__neon_nonfinite(zv);
+    bad[1] |= logreg__neon_outside01(yv);
+    if (weighted) {
+        bad[2] |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
+        v[2] = vaddq_f32(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        float32x4_t c = vbslq_f32(vcltq_f32(zv, vdupq_n_f32(0.0f)), yv, vsubq_f32(vdupq_n_f32(1.0f), yv));
+        float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
+        v[0] = scale ? vfmaq_f32(v[0], l, wv) : vaddq_f32(v[0], l);
+    }
+    v[1] = vaddq_f32(v[1], rv);
+    return rv;
+}
+/* The first k floats (at most four vectors) of z, y, sw -> r in place: all loads before the first
+   store (4K aliasing, see logreg__avx512_sigmoid), the four exponentials before the four residuals
+   (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
+   even vectors go to v[0..2], of odd ones to v[3..5]. */
+LOGREG__INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
+                                     int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+    const size_t W = LOGREG__NEON_W;
+    float32x4_t zv[4], yv[4], wv[4], e[4];
+    logreg__neon_load4(z, k, zv);
+    logreg__neon_load4(y, k, yv);
+    if (weighted) logreg__neon_load4(sw, k, wv);
+    else LOGREG__EACH4(wv[j] = vdupq_n_f32(0.0f));
+    LOGREG__EACH4(e[j] = k > j * W ? logreg__neon_exp_nabs(zv[j]) : vdupq_n_f32(0.0f));
+    LOGREG__EACH4(if (k > j * W) zv[j] = logreg__neon_lr1(zv[j], e[j], yv[j], wv[j], k - j * W,
+                                           want_loss, weighted, v + 3 * (j & 1), bad));
+    logreg__neon_store4(z, k, zv);
+}
+LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                         int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+    const size_t W4 = 4 * LOGREG__NEON_W;
+    size_t i;
+    for (i = 0; i + W4 <= n; i += W4) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
+    if (i < n) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, n - i, want_loss, weighted, v, bad);
+}
+/* z -> r = sw (σ(z) - y) in place; adds Σ sw·BCE, Σ r, Σ sw to s (want_loss == 0 leaves s[0]). */
+LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                   int want_loss, double s[3]) {
+    float32x4_t v[6];
+    uint32_t bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
+    if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__neon_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
+    s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
+    s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+}
+
 static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
                                       const float *y, float *r) {
-    uint32_t badz = 0, bady = 0;
-    size_t i;
+    double s[3] = {0.0, 0.0, 0.0};
+    unsigned bad;
     LOGREG__FTZ_BEGIN
     logreg__neon_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
-    for (i = 0; i < n; i += LOGREG__NEON_W) {
-        float32x4_t z = logreg__neon_load(r + i, n - i), yv = logreg__neon_load(y + i, n - i);
-        badz |= logreg__neon_nonfinite(z);
-        bady |= logreg__neon_outside01(yv);
-        logreg__neon_store(r + i, n - i, logreg__neon_residual_e(z, logreg__neon_exp_nabs(z), yv));
-    }
+    bad = logreg__neon_loss_residual(r, y, NULL, n, 0, s);
     LOGREG__FTZ_END
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
+    return bad;
 }
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
@@ -1829,67 +1836,6 @@ static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, siz
     if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, r, acc, 0);
     else logreg__neon_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
-}
-
-/* One vector (k lanes) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
-   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
-LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t yv, float32x4_t wv, size_t k, int want_loss,
-                                            int weighted, float32x4_t v[3], uint32_t bad[3]) {
-    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
-    const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
-    float32x4_t e = logreg__neon_exp_nabs(zv), rv = logreg__neon_residual_e(zv, e, yv);
-    if (!weighted && k < LOGREG__NEON_W) wv = logreg__neon_load(ones, k);
-    if (scale) rv = vmulq_f32(rv, wv);
-    bad[0] |= logreg__neon_nonfinite(zv);
-    bad[1] |= logreg__neon_outside01(yv);
-    if (weighted) {
-        bad[2] |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
-        v[2] = vaddq_f32(v[2], wv);
-    }
-    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
-        float32x4_t c = vbslq_f32(vcltq_f32(zv, vdupq_n_f32(0.0f)), yv, vsubq_f32(vdupq_n_f32(1.0f), yv));
-        float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
-        v[0] = scale ? vfmaq_f32(v[0], l, wv) : vaddq_f32(v[0], l);
-    }
-    v[1] = vaddq_f32(v[1], rv);
-    return rv;
-}
-/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
-   the first store (4K aliasing, see logreg__avx512_sigmoid). */
-LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                         int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
-    const size_t W = LOGREG__NEON_W;
-    float32x4_t zv[4], yv[4], wv[4];
-    size_t i;
-    for (i = 0; i + 4 * W <= n; i += 4 * W) {
-        LOGREG__EACH4(zv[j] = vld1q_f32(z + i + j * W));
-        LOGREG__EACH4(yv[j] = vld1q_f32(y + i + j * W));
-        LOGREG__EACH4(wv[j] = weighted ? vld1q_f32(sw + i + j * W) : vdupq_n_f32(0.0f));
-        LOGREG__EACH4(zv[j] = logreg__neon_lr1(zv[j], yv[j], wv[j], W, want_loss, weighted, v + 3 * (j & 1), bad));
-        LOGREG__EACH4(vst1q_f32(z + i + j * W, zv[j]));
-    }
-    for (; i < n; i += W) {
-        size_t k = n - i < W ? n - i : W;
-        float32x4_t r = logreg__neon_lr1(logreg__neon_load(z + i, k), logreg__neon_load(y + i, k),
-                                         weighted ? logreg__neon_load(sw + i, k) : vdupq_n_f32(0.0f), k, want_loss, weighted, v, bad);
-        logreg__neon_store(z + i, k, r);
-    }
-}
-/* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
-LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
-                                                   int want_loss, double s[3]) {
-    float32x4_t v[6];
-    uint32_t bad[3] = {0, 0, 0};
-    LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
-    if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
-    else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
-    else if (want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 0, v, bad);
-    else logreg__neon_lr_rows(z, y, sw, n, 0, 0, v, bad);
-    if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
-    s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
-    s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,

@@ -32,25 +32,6 @@ LOGREG__AVX2 int logreg__avx2_outside01(__m256 v) { /* not in [0, 1], or NaN */
                                                     _mm256_cmp_ps(v, _mm256_set1_ps(1.0f), _CMP_LE_OQ)));
 }
 
-/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
-LOGREG__AVX2 __m256 logreg__avx2_exp_nabs(__m256 z) {
-    const __m256 magic = _mm256_set1_ps(LOGREG__ROUND_MAGIC + LOGREG__EXP_BIAS);
-    /* max returns its second operand when one is NaN, so a NaN z stays NaN */
-    __m256 t = _mm256_max_ps(_mm256_set1_ps(LOGREG__SIG_TMIN), _mm256_or_ps(z, _mm256_set1_ps(-0.0f)));
-    __m256 f = _mm256_fmadd_ps(t, _mm256_set1_ps(LOGREG__LOG2E), magic);
-    __m256 n = _mm256_sub_ps(f, magic);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_HI), t);
-    __m256 p, s = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(f), 23)); /* 2^(n+24) */
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LOGREG__LN2_LO), r);
-    p = _mm256_fmadd_ps(_mm256_set1_ps(LOGREG__EXP_C6 * LOGREG__EXP_SCALE), r, _mm256_set1_ps(LOGREG__EXP_C5 * LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C4 * LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C3 * LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_C2 * LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_SCALE));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(LOGREG__EXP_SCALE));
-    return _mm256_mul_ps(p, s);
-}
-
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
    common.h): the bits of f shifted left by 20 add back k << 20 and floor(n) to the exponent. */
 static const uint32_t logreg__avx2_exp2_t[8] = {
@@ -78,6 +59,15 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_exp_neg4(__m256 t[4]) {
     LOGREG__EACH4(p[j] = _mm256_fmadd_ps(p[j], s[j], _mm256_set1_ps(-1.0f)));
     LOGREG__EACH4(p[j] = _mm256_fmadd_ps(p[j], s[j], dk[j]));
     LOGREG__EACH4(t[j] = _mm256_fmadd_ps(p[j], tk[j], tk[j]));
+}
+
+/* e^-|z|, |z| clamped to SIG_TMAX - 1 (see common.h), for the residuals and the loss: exp_neg4 on four
+   copies, which GCC computes once (those kernels have too many values live for four side by side) */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_exp_nabs(__m256 z) {
+    __m256 v[4];
+    LOGREG__EACH4(v[j] = _mm256_min_ps(_mm256_set1_ps(LOGREG__SIG_TMAX - 1.0f), _mm256_andnot_ps(_mm256_set1_ps(-0.0f), z)));
+    logreg__avx2_exp_neg4(v);
+    return v[0];
 }
 
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
@@ -187,20 +177,79 @@ LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t l
     }
 }
 
+/* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, __m256 yv, __m256 wv, size_t k,
+                                                           int want_loss, int weighted, __m256 v[3], int bad[3]) {
+    const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
+    __m256 rv = logreg__avx2_residual_e(zv, e, yv);
+    if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
+    if (scale) rv = _mm256_mul_ps(rv, wv);
+    bad[0] |= logreg__avx2_nonfinite(zv);
+    bad[1] |= logreg__avx2_outside01(yv);
+    if (weighted) {
+        bad[2] |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
+                                                           _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
+        v[2] = _mm256_add_ps(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        __m256 c = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), yv), yv, zv);
+        __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
+        v[0] = scale ? _mm256_fmadd_ps(l, wv, v[0]) : _mm256_add_ps(v[0], l);
+    }
+    v[1] = _mm256_add_ps(v[1], rv);
+    return rv;
+}
+/* The first k floats (at most four vectors) of z, y, sw -> r in place: all loads before the first
+   store (4K aliasing, see logreg__avx512_sigmoid), the four exponentials before the four residuals
+   (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
+   even vectors go to v[0..2], of odd ones to v[3..5]. */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr4(float *z, const float *y, const float *sw, size_t k,
+                                                         int want_loss, int weighted, __m256 v[6], int bad[3]) {
+    const size_t W = LOGREG__AVX2_W;
+    __m256 zv[4], yv[4], wv[4], e[4];
+    logreg__avx2_load4(z, k, zv);
+    logreg__avx2_load4(y, k, yv);
+    if (weighted) logreg__avx2_load4(sw, k, wv);
+    else LOGREG__EACH4(wv[j] = _mm256_setzero_ps());
+    LOGREG__EACH4(e[j] = k > j * W ? logreg__avx2_exp_nabs(zv[j]) : _mm256_setzero_ps());
+    LOGREG__EACH4(if (k > j * W) zv[j] = logreg__avx2_lr1(zv[j], e[j], yv[j], wv[j], k - j * W,
+                                           want_loss, weighted, v + 3 * (j & 1), bad));
+    logreg__avx2_store4(z, k, zv);
+}
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
+    const size_t W4 = 4 * LOGREG__AVX2_W;
+    size_t i;
+    for (i = 0; i + W4 <= n; i += W4) logreg__avx2_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
+    if (i < n) logreg__avx2_lr4(z + i, y + i, weighted ? sw + i : sw, n - i, want_loss, weighted, v, bad);
+}
+/* z -> r = sw (σ(z) - y) in place; adds Σ sw·BCE, Σ r, Σ sw to s (want_loss == 0 leaves s[0]). */
+LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                 int want_loss, double s[3]) {
+    __m256 v[6];
+    int bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
+    if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__avx2_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
+    s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
+    s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+}
+
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t n, size_t m, size_t ld,
                                                          const float *w, float b, const float *y, float *r) {
-    int badz = 0, bady = 0;
-    size_t i;
+    double s[3] = {0.0, 0.0, 0.0};
+    unsigned bad;
     LOGREG__FTZ_BEGIN
     logreg__avx2_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
-    for (i = 0; i < n; i += LOGREG__AVX2_W) {
-        __m256 z = logreg__avx2_load(r + i, n - i), yv = logreg__avx2_load(y + i, n - i);
-        badz |= logreg__avx2_nonfinite(z);
-        bady |= logreg__avx2_outside01(yv);
-        logreg__avx2_store(r + i, n - i, logreg__avx2_residual_e(z, logreg__avx2_exp_nabs(z), yv));
-    }
+    bad = logreg__avx2_loss_residual(r, y, NULL, n, 0, s);
     LOGREG__FTZ_END
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
+    return bad;
 }
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
@@ -277,67 +326,6 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_grad_accumulate(const float *X, siz
     if (m <= 2 * LOGREG__AVX2_W) logreg__avx2_axpy_narrow(X, n, m, ld, r, acc, 0);
     else logreg__avx2_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
-}
-
-/* One vector (k lanes) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
-   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
-LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 yv, __m256 wv, size_t k, int want_loss,
-                                                           int weighted, __m256 v[3], int bad[3]) {
-    const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
-    __m256 e = logreg__avx2_exp_nabs(zv), rv = logreg__avx2_residual_e(zv, e, yv);
-    if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
-    if (scale) rv = _mm256_mul_ps(rv, wv);
-    bad[0] |= logreg__avx2_nonfinite(zv);
-    bad[1] |= logreg__avx2_outside01(yv);
-    if (weighted) {
-        bad[2] |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
-                                                           _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
-        v[2] = _mm256_add_ps(v[2], wv);
-    }
-    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
-        __m256 c = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), yv), yv, zv);
-        __m256 l = _mm256_fmadd_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), zv), c, logreg__avx2_log1p(e));
-        v[0] = scale ? _mm256_fmadd_ps(l, wv, v[0]) : _mm256_add_ps(v[0], l);
-    }
-    v[1] = _mm256_add_ps(v[1], rv);
-    return rv;
-}
-/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
-   the first store (4K aliasing, see logreg__avx512_sigmoid). */
-LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
-    const size_t W = LOGREG__AVX2_W;
-    __m256 zv[4], yv[4], wv[4];
-    size_t i;
-    for (i = 0; i + 4 * W <= n; i += 4 * W) {
-        LOGREG__EACH4(zv[j] = _mm256_loadu_ps(z + i + j * W));
-        LOGREG__EACH4(yv[j] = _mm256_loadu_ps(y + i + j * W));
-        LOGREG__EACH4(wv[j] = weighted ? _mm256_loadu_ps(sw + i + j * W) : _mm256_setzero_ps());
-        LOGREG__EACH4(zv[j] = logreg__avx2_lr1(zv[j], yv[j], wv[j], W, want_loss, weighted, v + 3 * (j & 1), bad));
-        LOGREG__EACH4(_mm256_storeu_ps(z + i + j * W, zv[j]));
-    }
-    for (; i < n; i += W) {
-        size_t k = n - i < W ? n - i : W;
-        __m256 r = logreg__avx2_lr1(logreg__avx2_load(z + i, k), logreg__avx2_load(y + i, k),
-                                    weighted ? logreg__avx2_load(sw + i, k) : _mm256_setzero_ps(), k, want_loss, weighted, v, bad);
-        logreg__avx2_store(z + i, k, r);
-    }
-}
-/* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
-LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
-                                                 int want_loss, double s[3]) {
-    __m256 v[6];
-    int bad[3] = {0, 0, 0};
-    LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
-    if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
-    else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
-    else if (want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 0, v, bad);
-    else logreg__avx2_lr_rows(z, y, sw, n, 0, 0, v, bad);
-    if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
-    s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
-    s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_loss_grad(const float *X, size_t n, size_t m, size_t ld,

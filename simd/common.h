@@ -183,31 +183,13 @@ LOGREG__INLINE int logreg__finite_d(double x) { return x - x == 0.0; }
    OR-ed over many values without booleans, which compilers vectorize */
 LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7f800000u) + 0x00800000u; }
 
-/* e^-|z| for the residual and the loss, shared by every SIMD path (rr2-p6), and their quotient
-   s = σ(-|z|) = e/(1+e) with an exact residual: t = -|z| clamped at -100; n = round(t/ln2);
-   r = t - n ln2 in two steps (Cody-Waite); e = 2^n p(r) with p a degree-6 polynomial;
+/* The residual and the loss take e = e^-|z| from the sigmoid's exponential below, |z| clamped to
+   SIG_TMAX (AVX-512, where e^-88 flushes to 0) or SIG_TMAX - 1 (AVX2, NEON: e^-87 = 1.6e-38,
+   an error below 2e-38 in r and the loss), and s = σ(-|z|) = e/(1+e) with an exact residual:
    q ≈ num/(1+e), then q += (num - q - e q)/(1+e): both subtractions are exact, so the rounding
-   of 1+e never shows. The kernels run with FTZ/DAZ set, so e^t below FLT_MIN is 0 (σ < FLT_MIN
-   may be 0: absolute error < FLT_MIN) and no denormal ever slows them; MXCSR (FPCR) is
-   restored on return. The sigmoid itself is below. */
-#define LOGREG__SIG_TMIN (-100.0f)      /* below ln(FLT_MIN) = -87.34: e^t flushes to 0 */
+   of 1+e never shows. The kernels run with FTZ/DAZ set, so no denormal ever slows them; MXCSR
+   (FPCR) is restored on return. */
 #define LOGREG__LOG2E 1.44269502f
-#define LOGREG__ROUND_MAGIC 12582912.0f /* 0x1.8p23: (x + M) - M rounds x to an integer, |x| < 2^22 */
-#define LOGREG__LN2_HI 0.693115234375f  /* 12 significant bits: n*LN2_HI is exact for |n| <= 2^11 */
-#define LOGREG__LN2_LO 3.19461833e-05f  /* ln2 - LN2_HI */
-/* e^r ≈ 1 + r(1 + r(C2 + r(C3 + r(C4 + r(C5 + r C6))))) on [-ln2/2, ln2/2]: weighted minimax
-   fit of the relative error (Lawson's algorithm, 40 digits), coefficients rounded to float:
-   2^-28 relative, so the float evaluation, not the fit, sets the error. */
-#define LOGREG__EXP_C2 4.99999940e-01f
-#define LOGREG__EXP_C3 1.66665211e-01f
-#define LOGREG__EXP_C4 4.16683890e-02f
-#define LOGREG__EXP_C5 8.36871937e-03f
-#define LOGREG__EXP_C6 1.38145953e-03f
-/* Paths without scalef build 2^(n+24) from the bits of n + ROUND_MAGIC + 151 (valid for
-   n >= -150) and scale p by 2^-24 through its coefficients, so e = 2^n p still underflows to
-   0 under FTZ. */
-#define LOGREG__EXP_BIAS 151.0f
-#define LOGREG__EXP_SCALE 5.96046448e-08f /* 2^-24 */
 /* The SIMD sigmoid kernels take σ(z) = 1/(1+E), E = e^-t, t = z clamped to [-SIG_TMAX, SIG_TMAX]:
    no select by the sign of z. y ≈ 1/(1+E) is a reciprocal estimate, then σ = y (1 + ρ + ...)
    to ρ (AVX-512), ρ² (AVX2) or ρ³ (NEON), ρ = 1 - (1+E) y computed as (1 - E y) - y, which

@@ -34,25 +34,6 @@ LOGREG__INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1]
     return vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
 }
 
-/* e^-|z|, 0 where that is below FLT_MIN (see the sigmoid constants in common.h) */
-LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
-    const float32x4_t magic = vdupq_n_f32(LOGREG__ROUND_MAGIC + LOGREG__EXP_BIAS);
-    /* fmax returns NaN when either operand is NaN, so a NaN z stays NaN */
-    float32x4_t t = vmaxq_f32(vdupq_n_f32(LOGREG__SIG_TMIN), vnegq_f32(vabsq_f32(z)));
-    float32x4_t f = vfmaq_f32(magic, t, vdupq_n_f32(LOGREG__LOG2E));
-    float32x4_t n = vsubq_f32(f, magic);
-    float32x4_t r = vfmsq_f32(t, n, vdupq_n_f32(LOGREG__LN2_HI));
-    float32x4_t p, s = vreinterpretq_f32_s32(vshlq_n_s32(vreinterpretq_s32_f32(f), 23)); /* 2^(n+24) */
-    r = vfmsq_f32(r, n, vdupq_n_f32(LOGREG__LN2_LO));
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C5 * LOGREG__EXP_SCALE), vdupq_n_f32(LOGREG__EXP_C6 * LOGREG__EXP_SCALE), r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C4 * LOGREG__EXP_SCALE), p, r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C3 * LOGREG__EXP_SCALE), p, r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_C2 * LOGREG__EXP_SCALE), p, r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_SCALE), p, r);
-    p = vfmaq_f32(vdupq_n_f32(LOGREG__EXP_SCALE), p, r);
-    return vmulq_f32(p, s);
-}
-
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
    common.h): the bits of f shifted left by 20 add back k << 20 and floor(n) to the exponent. */
 static const uint32_t logreg__neon_exp2_t[8] = {
@@ -83,6 +64,15 @@ LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
     LOGREG__EACH4(p[j] = vfmaq_f32(vdupq_n_f32(-1.0f), p[j], s[j]));
     LOGREG__EACH4(p[j] = vfmaq_f32(dk[j], p[j], s[j]));
     LOGREG__EACH4(t[j] = vfmaq_f32(tk[j], p[j], tk[j]));
+}
+
+/* e^-|z|, |z| clamped to SIG_TMAX - 1 (see common.h), for the residuals and the loss: exp_neg4 on four
+   copies, which GCC computes once (those kernels have too many values live for four side by side) */
+LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
+    float32x4_t v[4];
+    LOGREG__EACH4(v[j] = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vabsq_f32(z)));
+    logreg__neon_exp_neg4(v);
+    return v[0];
 }
 
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
@@ -192,20 +182,79 @@ LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t
     }
 }
 
+/* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
+                                            int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
+    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
+    float32x4_t rv = logreg__neon_residual_e(zv, e, yv);
+    if (!weighted && k < LOGREG__NEON_W) wv = logreg__neon_load(ones, k);
+    if (scale) rv = vmulq_f32(rv, wv);
+    bad[0] |= logreg__neon_nonfinite(zv);
+    bad[1] |= logreg__neon_outside01(yv);
+    if (weighted) {
+        bad[2] |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
+        v[2] = vaddq_f32(v[2], wv);
+    }
+    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
+        float32x4_t c = vbslq_f32(vcltq_f32(zv, vdupq_n_f32(0.0f)), yv, vsubq_f32(vdupq_n_f32(1.0f), yv));
+        float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
+        v[0] = scale ? vfmaq_f32(v[0], l, wv) : vaddq_f32(v[0], l);
+    }
+    v[1] = vaddq_f32(v[1], rv);
+    return rv;
+}
+/* The first k floats (at most four vectors) of z, y, sw -> r in place: all loads before the first
+   store (4K aliasing, see logreg__avx512_sigmoid), the four exponentials before the four residuals
+   (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
+   even vectors go to v[0..2], of odd ones to v[3..5]. */
+LOGREG__INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
+                                     int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+    const size_t W = LOGREG__NEON_W;
+    float32x4_t zv[4], yv[4], wv[4], e[4];
+    logreg__neon_load4(z, k, zv);
+    logreg__neon_load4(y, k, yv);
+    if (weighted) logreg__neon_load4(sw, k, wv);
+    else LOGREG__EACH4(wv[j] = vdupq_n_f32(0.0f));
+    LOGREG__EACH4(e[j] = k > j * W ? logreg__neon_exp_nabs(zv[j]) : vdupq_n_f32(0.0f));
+    LOGREG__EACH4(if (k > j * W) zv[j] = logreg__neon_lr1(zv[j], e[j], yv[j], wv[j], k - j * W,
+                                           want_loss, weighted, v + 3 * (j & 1), bad));
+    logreg__neon_store4(z, k, zv);
+}
+LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
+                                         int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+    const size_t W4 = 4 * LOGREG__NEON_W;
+    size_t i;
+    for (i = 0; i + W4 <= n; i += W4) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
+    if (i < n) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, n - i, want_loss, weighted, v, bad);
+}
+/* z -> r = sw (σ(z) - y) in place; adds Σ sw·BCE, Σ r, Σ sw to s (want_loss == 0 leaves s[0]). */
+LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
+                                                   int want_loss, double s[3]) {
+    float32x4_t v[6];
+    uint32_t bad[3] = {0, 0, 0};
+    LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
+    if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
+    else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
+    else if (want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 0, v, bad);
+    else logreg__neon_lr_rows(z, y, sw, n, 0, 0, v, bad);
+    if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
+    s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
+    s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+}
+
 static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
                                       const float *y, float *r) {
-    uint32_t badz = 0, bady = 0;
-    size_t i;
+    double s[3] = {0.0, 0.0, 0.0};
+    unsigned bad;
     LOGREG__FTZ_BEGIN
     logreg__neon_dots(X, n, m, ld, w, b, r, logreg__ahead(X, n, ld));
-    for (i = 0; i < n; i += LOGREG__NEON_W) {
-        float32x4_t z = logreg__neon_load(r + i, n - i), yv = logreg__neon_load(y + i, n - i);
-        badz |= logreg__neon_nonfinite(z);
-        bady |= logreg__neon_outside01(yv);
-        logreg__neon_store(r + i, n - i, logreg__neon_residual_e(z, logreg__neon_exp_nabs(z), yv));
-    }
+    bad = logreg__neon_loss_residual(r, y, NULL, n, 0, s);
     LOGREG__FTZ_END
-    return (badz ? LOGREG__BAD_Z : 0u) | (bady ? logreg__label_block_flags(y, n) : 0u);
+    return bad;
 }
 
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
@@ -282,67 +331,6 @@ static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, siz
     if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, r, acc, 0);
     else logreg__neon_axpy_rows(X, n, m, ld, r, acc, 0);
     LOGREG__FTZ_END
-}
-
-/* One vector (k lanes) of z, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to v[0..2] (Σ sw
-   only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
-LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t yv, float32x4_t wv, size_t k, int want_loss,
-                                            int weighted, float32x4_t v[3], uint32_t bad[3]) {
-    static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
-    const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
-    float32x4_t e = logreg__neon_exp_nabs(zv), rv = logreg__neon_residual_e(zv, e, yv);
-    if (!weighted && k < LOGREG__NEON_W) wv = logreg__neon_load(ones, k);
-    if (scale) rv = vmulq_f32(rv, wv);
-    bad[0] |= logreg__neon_nonfinite(zv);
-    bad[1] |= logreg__neon_outside01(yv);
-    if (weighted) {
-        bad[2] |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
-        v[2] = vaddq_f32(v[2], wv);
-    }
-    if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
-        float32x4_t c = vbslq_f32(vcltq_f32(zv, vdupq_n_f32(0.0f)), yv, vsubq_f32(vdupq_n_f32(1.0f), yv));
-        float32x4_t l = vfmaq_f32(logreg__neon_log1p(e), vabsq_f32(zv), c);
-        v[0] = scale ? vfmaq_f32(v[0], l, wv) : vaddq_f32(v[0], l);
-    }
-    v[1] = vaddq_f32(v[1], rv);
-    return rv;
-}
-/* Four vectors a step, side by side (see LOGREG__EACH4), into two sets of sums; all loads before
-   the first store (4K aliasing, see logreg__avx512_sigmoid). */
-LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                         int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
-    const size_t W = LOGREG__NEON_W;
-    float32x4_t zv[4], yv[4], wv[4];
-    size_t i;
-    for (i = 0; i + 4 * W <= n; i += 4 * W) {
-        LOGREG__EACH4(zv[j] = vld1q_f32(z + i + j * W));
-        LOGREG__EACH4(yv[j] = vld1q_f32(y + i + j * W));
-        LOGREG__EACH4(wv[j] = weighted ? vld1q_f32(sw + i + j * W) : vdupq_n_f32(0.0f));
-        LOGREG__EACH4(zv[j] = logreg__neon_lr1(zv[j], yv[j], wv[j], W, want_loss, weighted, v + 3 * (j & 1), bad));
-        LOGREG__EACH4(vst1q_f32(z + i + j * W, zv[j]));
-    }
-    for (; i < n; i += W) {
-        size_t k = n - i < W ? n - i : W;
-        float32x4_t r = logreg__neon_lr1(logreg__neon_load(z + i, k), logreg__neon_load(y + i, k),
-                                         weighted ? logreg__neon_load(sw + i, k) : vdupq_n_f32(0.0f), k, want_loss, weighted, v, bad);
-        logreg__neon_store(z + i, k, r);
-    }
-}
-/* z -> r = sw (σ(z) - y) in place over one block; adds Σ sw·BCE, Σ r, Σ sw to s. */
-LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
-                                                   int want_loss, double s[3]) {
-    float32x4_t v[6];
-    uint32_t bad[3] = {0, 0, 0};
-    LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
-    if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
-    else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
-    else if (want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 0, v, bad);
-    else logreg__neon_lr_rows(z, y, sw, n, 0, 0, v, bad);
-    if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
-    s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
-    s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
