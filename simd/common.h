@@ -170,6 +170,11 @@ LOGREG__INLINE void logreg__prefetch_span(uintptr_t p, size_t bytes) {
     }
 }
 
+/* count lines (64 bytes each) from p, in the block after this one, into L2. */
+LOGREG__INLINE void logreg__prefetch_lines(uintptr_t p, size_t count) {
+    for (; count > 0; count--, p += 64) LOGREG__PREFETCH_L2((const char *)p);
+}
+
 /* p rounded up to a multiple of 64 bytes: kernel scratch starts on a cache line, since a vector
    load that straddles two lines costs twice (the allocations carry 64 bytes of slack). */
 LOGREG__INLINE float *logreg__align64(void *p) {
