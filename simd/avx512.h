@@ -266,7 +266,7 @@ LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size
     }
 }
 
-/* One vector (lanes k) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
+/* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
    v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512 e, __m512 yv, __m512 wv, __mmask16 k,
                                                                int want_loss, int weighted, __m512 v[3], __mmask16 bad[3]) {
