@@ -8,7 +8,8 @@
          #include "logreg.h"
      and include "logreg.h" without the define wherever else you call it. Link with -lm.
      No -mavx2 or -march flag is needed: the SIMD kernels carry their own target attributes
-     and the best path for the CPU is picked at run time.
+     and the best path for the CPU is picked at run time (x86-64: AVX2+FMA, AVX-512; AArch64:
+     NEON; 32-bit ARM Linux with GCC 8+: NEON with VFPv4, else from -mfpu=neon-vfpv4).
 
          float w[30] = {0}, b = 0;                   // starting point (warm start)
          logreg_options opt = {0};                   // all zero = the defaults below
@@ -69,7 +70,7 @@
        The loss is computed from z as ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y), never from a
        rounded sigmoid; the residual as s - y or (1-y) - s with s = sigmoid(-|z|), so neither
        cancels when sigmoid(z) is close to y. The SIMD kernels run with flush-to-zero (MXCSR
-       FTZ/DAZ, FPCR.FZ; the caller's setting is restored), so values below FLT_MIN count as
+       FTZ/DAZ, FPCR.FZ, FPSCR.FZ; the caller's setting is restored), so values below FLT_MIN count as
        0 and no input is slowed by denormals; where a large |z| comes from many cancelling
        terms, the float rounding of w.x itself bounds the accuracy.
      Results of one path do not depend on the alignment of the caller's pointers; speed does:
@@ -342,6 +343,22 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
 #endif
 #if !defined(LOGREG_NO_SIMD) && defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
 #define LOGREG__NEON 1
+#define LOGREG__TARGET_NEON
+#include <arm_neon.h>
+#endif
+/* 32-bit ARM: NEON with VFPv4's fused multiply-add (Cortex-A7, A15 and later), found at run time
+   (getauxval on Linux) unless the compiler's flags already promise it; per-function targets need
+   GCC 8 or later, other compilers get the path only from flags such as -mfpu=neon-vfpv4. */
+#if !defined(LOGREG_NO_SIMD) && defined(__arm__) && defined(__ARM_FP) && \
+    ((defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)) ||                   \
+     (defined(__linux__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8))
+#define LOGREG__NEON 1
+#define LOGREG__NEON32 1
+#if defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+#define LOGREG__TARGET_NEON
+#else
+#define LOGREG__TARGET_NEON __attribute__((target("fpu=neon-vfpv4")))
+#endif
 #include <arm_neon.h>
 #endif
 
@@ -525,10 +542,14 @@ LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7
 #define LOGREG__LOG_C9 0.222222222f
 
 /* Flush-to-zero (and denormals-are-zero) for the body of a SIMD kernel, the caller's
-   setting back after it: MXCSR FTZ|DAZ on x86, FPCR.FZ on AArch64. */
+   setting back after it: MXCSR FTZ|DAZ on x86, FPCR.FZ on AArch64, FPSCR.FZ on 32-bit ARM. */
 #if defined(LOGREG__X86)
 #define LOGREG__FTZ_BEGIN unsigned logreg__csr = _mm_getcsr(); _mm_setcsr(logreg__csr | 0x8040u);
 #define LOGREG__FTZ_END _mm_setcsr(logreg__csr);
+#elif defined(LOGREG__NEON32) /* NEON always flushes; FPSCR.FZ makes VFP's scalar code do the same */
+#define LOGREG__FTZ_BEGIN uint32_t logreg__csr; __asm__ __volatile__("vmrs %0, fpscr" : "=r"(logreg__csr)); \
+    __asm__ __volatile__("vmsr fpscr, %0" : : "r"(logreg__csr | (1u << 24)));
+#define LOGREG__FTZ_END __asm__ __volatile__("vmsr fpscr, %0" : : "r"(logreg__csr));
 #elif defined(LOGREG__NEON)
 #define LOGREG__FTZ_BEGIN uint64_t logreg__csr; __asm__ __volatile__("mrs %0, fpcr" : "=r"(logreg__csr)); \
     __asm__ __volatile__("msr fpcr, %0" : : "r"(logreg__csr | (1ull << 24)));
@@ -1529,20 +1550,49 @@ static const logreg__kernels logreg__avx512_kernels = {
 
 #endif /* LOGREG__X86_AVX512 */
 /* ---- simd/neon.h ---- */
-/* NEON kernels (AArch64): 4 floats per vector, tails through a zero-padded 4-float buffer.
-   Same functions, same order, same names as avx2.h and avx512.h; only the instruction set
-   differs. */
+/* NEON kernels (AArch64, and 32-bit ARM with VFPv4): 4 floats per vector, tails through a
+   zero-padded 4-float buffer. Same functions, same order, same names as avx2.h and avx512.h;
+   only the instruction set differs. */
 #if defined(LOGREG__NEON)
 
 #define LOGREG__NEON_W 4
+#define LOGREG__NEON_INLINE LOGREG__TARGET_NEON LOGREG__INLINE
 
-LOGREG__INLINE float32x4_t logreg__neon_load(const float *p, size_t k) { /* the first min(k, 4) lanes */
+#if defined(LOGREG__NEON32) /* ARMv7 lacks four AArch64 instructions: */
+LOGREG__NEON_INLINE uint32_t logreg__neon_maxv(uint32x4_t v) {
+    uint32x2_t m = vpmax_u32(vget_low_u32(v), vget_high_u32(v));
+    return vget_lane_u32(vpmax_u32(m, m), 0);
+}
+LOGREG__NEON_INLINE float32x4_t logreg__neon_padd(float32x4_t a, float32x4_t b) {
+    return vcombine_f32(vpadd_f32(vget_low_f32(a), vget_high_f32(a)), vpadd_f32(vget_low_f32(b), vget_high_f32(b)));
+}
+LOGREG__NEON_INLINE uint8x16_t logreg__neon_tbl2(uint8x16x2_t t, uint8x16_t i) {
+    const uint8x8x4_t q = {{vget_low_u8(t.val[0]), vget_high_u8(t.val[0]), vget_low_u8(t.val[1]), vget_high_u8(t.val[1])}};
+    return vcombine_u8(vtbl4_u8(q, vget_low_u8(i)), vtbl4_u8(q, vget_high_u8(i)));
+}
+/* a/b for b in [1, 4] (the kernels' divisors): two Newton steps from the estimate, then one
+   correction by the residual a - b q */
+LOGREG__NEON_INLINE float32x4_t logreg__neon_div(float32x4_t a, float32x4_t b) {
+    float32x4_t r = vrecpeq_f32(b), q;
+    r = vmulq_f32(r, vrecpsq_f32(b, r));
+    r = vmulq_f32(r, vrecpsq_f32(b, r));
+    q = vmulq_f32(a, r);
+    return vfmaq_f32(q, vfmsq_f32(a, b, q), r);
+}
+#else
+#define logreg__neon_maxv vmaxvq_u32
+#define logreg__neon_padd vpaddq_f32
+#define logreg__neon_tbl2 vqtbl2q_u8
+#define logreg__neon_div vdivq_f32
+#endif
+
+LOGREG__NEON_INLINE float32x4_t logreg__neon_load(const float *p, size_t k) { /* the first min(k, 4) lanes */
     float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
     if (k >= 4) return vld1q_f32(p);
     memcpy(t, p, k * sizeof(float));
     return vld1q_f32(t);
 }
-LOGREG__INLINE void logreg__neon_store(float *p, size_t k, float32x4_t v) {
+LOGREG__NEON_INLINE void logreg__neon_store(float *p, size_t k, float32x4_t v) {
     float t[4];
     if (k >= 4) {
         vst1q_f32(p, v);
@@ -1551,17 +1601,17 @@ LOGREG__INLINE void logreg__neon_store(float *p, size_t k, float32x4_t v) {
     vst1q_f32(t, v);
     memcpy(p, t, k * sizeof(float));
 }
-LOGREG__INLINE void logreg__neon_load4(const float *p, size_t k, float32x4_t v[4]) { /* the first min(k, 16) floats */
+LOGREG__NEON_INLINE void logreg__neon_load4(const float *p, size_t k, float32x4_t v[4]) { /* the first min(k, 16) floats */
     LOGREG__EACH4(v[j] = k > j * LOGREG__NEON_W ? logreg__neon_load(p + j * LOGREG__NEON_W, k - j * LOGREG__NEON_W) : vdupq_n_f32(0.0f));
 }
-LOGREG__INLINE void logreg__neon_store4(float *p, size_t k, const float32x4_t v[4]) {
+LOGREG__NEON_INLINE void logreg__neon_store4(float *p, size_t k, const float32x4_t v[4]) {
     LOGREG__EACH4(if (k > j * LOGREG__NEON_W) logreg__neon_store(p + j * LOGREG__NEON_W, k - j * LOGREG__NEON_W, v[j]));
 }
-LOGREG__INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
-    return vmaxvq_u32(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
+LOGREG__NEON_INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
+    return logreg__neon_maxv(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
 }
-LOGREG__INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1], or NaN */
-    return vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
+LOGREG__NEON_INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1], or NaN */
+    return logreg__neon_maxv(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
 }
 
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
@@ -1573,7 +1623,7 @@ static const uint32_t logreg__neon_exp2_d[8] = {
 
 /* e^-t for four vectors of t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126),
    in place */
-LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
+LOGREG__NEON_INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
     const float32x4_t magic = vdupq_n_f32(LOGREG__ROUND_MAGIC8);
     const uint8x16x2_t tt = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t + 4))}};
     const uint8x16x2_t td = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d + 4))}};
@@ -1584,9 +1634,9 @@ LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
     /* tbl takes the bytes 4 (8 n mod 8) + 0..3 */
     LOGREG__EACH4(b[j] = vreinterpretq_u8_u32(vmlaq_u32(vdupq_n_u32(0x03020100), vandq_u32(vreinterpretq_u32_f32(f[j]), vdupq_n_u32(7)),
                                                         vdupq_n_u32(0x04040404))));
-    LOGREG__EACH4(tk[j] = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(vqtbl2q_u8(tt, b[j])),
+    LOGREG__EACH4(tk[j] = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(logreg__neon_tbl2(tt, b[j])),
                                                           vshlq_n_u32(vreinterpretq_u32_f32(f[j]), 20))));
-    LOGREG__EACH4(dk[j] = vreinterpretq_f32_u8(vqtbl2q_u8(td, b[j])));
+    LOGREG__EACH4(dk[j] = vreinterpretq_f32_u8(logreg__neon_tbl2(td, b[j])));
     LOGREG__EACH4(s[j] = vfmaq_f32(t[j], n[j], vdupq_n_f32(LOGREG__LN2F)));
     LOGREG__EACH4(dk[j] = vfmsq_f32(dk[j], n[j], vdupq_n_f32(LOGREG__LN2_ERR)));
     LOGREG__EACH4(p[j] = vfmaq_f32(vdupq_n_f32(LOGREG__EXP8_H1), vdupq_n_f32(LOGREG__EXP8_H2), s[j]));
@@ -1598,7 +1648,7 @@ LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
 
 /* e^-|z|, |z| clamped to SIG_TMAX - 1 (see common.h), for the residuals and the loss: exp_neg4 on four
    copies, which GCC computes once (those kernels have too many values live for four side by side) */
-LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
+LOGREG__NEON_INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
     float32x4_t v[4];
     LOGREG__EACH4(v[j] = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vabsq_f32(z)));
     logreg__neon_exp_neg4(v);
@@ -1607,16 +1657,16 @@ LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
 
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
    num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
-LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
+LOGREG__NEON_INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
     float32x4_t d = vaddq_f32(vdupq_n_f32(1.0f), e);
-    float32x4_t q = vdivq_f32(num, d);
+    float32x4_t q = logreg__neon_div(num, d);
     return vfmaq_f32(q, vfmsq_f32(vsubq_f32(num, q), e, q), vrecpeq_f32(d));
 }
 
 /* σ(z) = 1/(1+e), e = e^-z (see common.h), for four vectors in place; frecpe gives 8 bits, so
    σ = y (1 + ρ + ρ² + ρ³). fmax and fmin return NaN when either operand is NaN, so a NaN z stays
    NaN. */
-LOGREG__INLINE void logreg__neon_sigmoid4(float32x4_t v[4]) {
+LOGREG__NEON_INLINE void logreg__neon_sigmoid4(float32x4_t v[4]) {
     float32x4_t e[4], y[4], r[4];
     LOGREG__EACH4(e[j] = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vmaxq_f32(vdupq_n_f32(-LOGREG__SIG_TMAX), v[j])));
     logreg__neon_exp_neg4(e);
@@ -1626,17 +1676,17 @@ LOGREG__INLINE void logreg__neon_sigmoid4(float32x4_t v[4]) {
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
-LOGREG__INLINE float32x4_t logreg__neon_residual_e(float32x4_t z, float32x4_t e, float32x4_t y) {
+LOGREG__NEON_INLINE float32x4_t logreg__neon_residual_e(float32x4_t z, float32x4_t e, float32x4_t y) {
     float32x4_t s = logreg__neon_ratio(e, e);
     uint32x4_t neg = vcltq_f32(z, vdupq_n_f32(0.0f));
     return vbslq_f32(neg, vsubq_f32(s, y), vsubq_f32(vsubq_f32(vdupq_n_f32(1.0f), y), s));
 }
 
 /* ln(1 + e) for e in [0, 1] (see common.h). */
-LOGREG__INLINE float32x4_t logreg__neon_log1p(float32x4_t e) {
+LOGREG__NEON_INLINE float32x4_t logreg__neon_log1p(float32x4_t e) {
     uint32x4_t big = vcgtq_f32(e, vdupq_n_f32(LOGREG__SQRT2_M1));
     float32x4_t k = vreinterpretq_f32_u32(vandq_u32(big, vreinterpretq_u32_f32(vdupq_n_f32(1.0f))));
-    float32x4_t s = vdivq_f32(vsubq_f32(e, k), vaddq_f32(e, vaddq_f32(k, vdupq_n_f32(2.0f))));
+    float32x4_t s = logreg__neon_div(vsubq_f32(e, k), vaddq_f32(e, vaddq_f32(k, vdupq_n_f32(2.0f))));
     float32x4_t s2 = vmulq_f32(s, s);
     float32x4_t q = vfmaq_f32(vdupq_n_f32(LOGREG__LOG_C7), vdupq_n_f32(LOGREG__LOG_C9), s2);
     float32x4_t l;
@@ -1647,14 +1697,14 @@ LOGREG__INLINE float32x4_t logreg__neon_log1p(float32x4_t e) {
 }
 
 /* The sums of four rows' accumulators, in lanes 0..3. */
-LOGREG__INLINE float32x4_t logreg__neon_hsum4(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
-    return vpaddq_f32(vpaddq_f32(a0, a1), vpaddq_f32(a2, a3));
+LOGREG__NEON_INLINE float32x4_t logreg__neon_hsum4(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
+    return logreg__neon_padd(logreg__neon_padd(a0, a1), logreg__neon_padd(a2, a3));
 }
-LOGREG__INLINE float logreg__neon_hsum(float32x4_t a) {
+LOGREG__NEON_INLINE float logreg__neon_hsum(float32x4_t a) {
     return vgetq_lane_f32(logreg__neon_hsum4(a, a, a, a), 0);
 }
 
-static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
+LOGREG__TARGET_NEON static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
     const size_t W = LOGREG__NEON_W;
     size_t i;
     float32x4_t v[4];
@@ -1676,7 +1726,7 @@ static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
    (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
    this one (same ld), prefetched into L2 line by line as this block's rows are read. */
-LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
                                        uintptr_t next) {
     size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
@@ -1714,7 +1764,7 @@ LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
    v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
-LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
+LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
                                             int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
     static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
@@ -1724,7 +1774,7 @@ LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float
     bad[0] |= logreg__neon_nonfinite(zv);
     bad[1] |= logreg__neon_outside01(yv);
     if (weighted) {
-        bad[2] |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
+        bad[2] |= logreg__neon_maxv(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
         v[2] = vaddq_f32(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -1739,7 +1789,7 @@ LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float
    store (4K aliasing, see logreg__avx512_sigmoid), the four exponentials before the four residuals
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
-LOGREG__INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
+LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
                                      int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W = LOGREG__NEON_W;
     float32x4_t zv[4], yv[4], wv[4], e[4];
@@ -1752,7 +1802,7 @@ LOGREG__INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, 
                                            want_loss, weighted, v + 3 * (j & 1), bad));
     logreg__neon_store4(z, k, zv);
 }
-LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
+LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W4 = 4 * LOGREG__NEON_W;
     size_t i;
@@ -1760,7 +1810,7 @@ LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *
     if (i < n) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, n - i, want_loss, weighted, v, bad);
 }
 /* z -> r = sw (σ(z) - y) in place; adds Σ sw·BCE, Σ r, Σ sw to s (want_loss == 0 leaves s[0]). */
-LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
+LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                    int want_loss, double s[3]) {
     float32x4_t v[6];
     uint32_t bad[3] = {0, 0, 0};
@@ -1776,7 +1826,7 @@ LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, con
            (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
-static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+LOGREG__TARGET_NEON static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
                                       const float *y, float *r) {
     double s[3] = {0.0, 0.0, 0.0};
     unsigned bad;
@@ -1790,7 +1840,7 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
    whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
    next, if not 0, is the block after this one, prefetched into L2 four rows at a time. */
-LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+LOGREG__NEON_INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                              uintptr_t next) {
     float32x4_t g0 = vdupq_n_f32(0.0f), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
     size_t i, k = m < LOGREG__NEON_W ? m : LOGREG__NEON_W, k2 = m - k; /* lanes in the first and second vector */
@@ -1821,7 +1871,7 @@ LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m,
    the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
    are read, so memory keeps streaming while this block is worked on from cache. Chunks go in
    the order logreg__chunk0 gives (from the end for wide rows). */
-LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+LOGREG__NEON_INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
     const size_t W = LOGREG__NEON_W, c = 8 * W, nc = m / c;
     const size_t j0 = logreg__chunk0(m, c), step = logreg__chunk_step(m, c);
@@ -1855,7 +1905,7 @@ LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, s
     }
 }
 
-static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, size_t ld, const float *r,
+LOGREG__TARGET_NEON static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, size_t ld, const float *r,
                                          float *acc) {
     LOGREG__FTZ_BEGIN
     if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, r, acc, 0);
@@ -1863,7 +1913,7 @@ static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, siz
     LOGREG__FTZ_END
 }
 
-static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
+LOGREG__TARGET_NEON static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
                                        const float *sw, const float *w, float b, int want_loss, float *acc,
                                        double s[3], const float *next) {
     float z[LOGREG__BLOCK_MAX];
@@ -1878,7 +1928,7 @@ static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_
     return bad;
 }
 
-static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+LOGREG__TARGET_NEON static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
                                            float *p) {
     uint32_t badz = 0;
     size_t i;
@@ -1906,8 +1956,9 @@ static const logreg__kernels logreg__neon_kernels = {
 
 #endif /* LOGREG__NEON */
 /* ---- simd/dispatch.h ---- */
-/* Choosing the path (CPUID + XGETBV, LOGREG_ISA, logreg_isa_select) and the public kernels:
-   argument checks, row blocking and double accumulation around one ISA's kernels. */
+/* Choosing the path (CPUID + XGETBV, AT_HWCAP on 32-bit ARM, LOGREG_ISA, logreg_isa_select) and
+   the public kernels: argument checks, row blocking and double accumulation around one ISA's
+   kernels. */
 
 /* The chosen path lives in one int: 0 = not chosen yet, else a logreg_isa. Racing first calls
    agree through a compare-and-swap, so a logreg_isa_select() made meanwhile is never undone. */
@@ -1941,6 +1992,7 @@ static logreg__atomic logreg__active_isa;
 static logreg__atomic logreg__cpu_bits; /* 0 = not probed; else 1 | LOGREG__CPU_* */
 #define LOGREG__CPU_AVX2 2
 #define LOGREG__CPU_AVX512 4
+#define LOGREG__CPU_NEON 8 /* 32-bit ARM only: AArch64 always has it */
 
 #if defined(LOGREG__X86)
 static void logreg__cpuid(unsigned leaf, unsigned sub, unsigned r[4]) {
@@ -1973,6 +2025,14 @@ static int logreg__probe_cpu(void) {
             ((1u << 16) | (1u << 17) | (1u << 30) | (1u << 31)))
         bits |= LOGREG__CPU_AVX512;
     return bits;
+}
+#elif defined(LOGREG__NEON32) && defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+static int logreg__probe_cpu(void) { return 1 | LOGREG__CPU_NEON; } /* the compiler's flags promise it */
+#elif defined(LOGREG__NEON32)
+#include <sys/auxv.h>
+static int logreg__probe_cpu(void) { /* the kernel's HWCAP_NEON (bit 12) and HWCAP_VFPv4 (bit 16) */
+    unsigned long hw = getauxval(AT_HWCAP), need = (1ul << 12) | (1ul << 16);
+    return (hw & need) == need ? 1 | LOGREG__CPU_NEON : 1;
 }
 #else
 static int logreg__probe_cpu(void) { return 1; }
@@ -2012,7 +2072,9 @@ LOGREG_API int logreg_isa_available(logreg_isa isa) {
     case LOGREG_ISA_AVX512: return (logreg__cpu() & LOGREG__CPU_AVX512) != 0;
 #endif
 #endif
-#if defined(LOGREG__NEON)
+#if defined(LOGREG__NEON32)
+    case LOGREG_ISA_NEON: return (logreg__cpu() & LOGREG__CPU_NEON) != 0;
+#elif defined(LOGREG__NEON)
     case LOGREG_ISA_NEON: return 1;
 #endif
     default: return 0;
@@ -2907,7 +2969,7 @@ LOGREG__INLINE int logreg__all_finite_d(const double *v, size_t n) {
 static logreg_status logreg__model_shape(const logreg_model *mo) {
     if (!mo || mo->m == 0 || mo->classes < 2 || !mo->labels || !mo->W || !mo->B) return LOGREG_ERR_ARG;
     if (mo->vectors != mo->classes && !(mo->classes == 2 && mo->vectors == 1)) return LOGREG_ERR_ARG;
-    if ((uint64_t)mo->classes > 0xffffffffu) return LOGREG_ERR_ARG;
+    if (mo->classes >> 16 >> 16) return LOGREG_ERR_ARG; /* over 32 bits (two shifts: size_t may have 32) */
     if (!logreg__model_bytes(mo->classes, mo->vectors, mo->m)) return LOGREG_ERR_ARG;
     return LOGREG_OK;
 }

@@ -46,6 +46,22 @@
 #endif
 #if !defined(LOGREG_NO_SIMD) && defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
 #define LOGREG__NEON 1
+#define LOGREG__TARGET_NEON
+#include <arm_neon.h>
+#endif
+/* 32-bit ARM: NEON with VFPv4's fused multiply-add (Cortex-A7, A15 and later), found at run time
+   (getauxval on Linux) unless the compiler's flags already promise it; per-function targets need
+   GCC 8 or later, other compilers get the path only from flags such as -mfpu=neon-vfpv4. */
+#if !defined(LOGREG_NO_SIMD) && defined(__arm__) && defined(__ARM_FP) && \
+    ((defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)) ||                   \
+     (defined(__linux__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8))
+#define LOGREG__NEON 1
+#define LOGREG__NEON32 1
+#if defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+#define LOGREG__TARGET_NEON
+#else
+#define LOGREG__TARGET_NEON __attribute__((target("fpu=neon-vfpv4")))
+#endif
 #include <arm_neon.h>
 #endif
 
@@ -229,10 +245,14 @@ LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7
 #define LOGREG__LOG_C9 0.222222222f
 
 /* Flush-to-zero (and denormals-are-zero) for the body of a SIMD kernel, the caller's
-   setting back after it: MXCSR FTZ|DAZ on x86, FPCR.FZ on AArch64. */
+   setting back after it: MXCSR FTZ|DAZ on x86, FPCR.FZ on AArch64, FPSCR.FZ on 32-bit ARM. */
 #if defined(LOGREG__X86)
 #define LOGREG__FTZ_BEGIN unsigned logreg__csr = _mm_getcsr(); _mm_setcsr(logreg__csr | 0x8040u);
 #define LOGREG__FTZ_END _mm_setcsr(logreg__csr);
+#elif defined(LOGREG__NEON32) /* NEON always flushes; FPSCR.FZ makes VFP's scalar code do the same */
+#define LOGREG__FTZ_BEGIN uint32_t logreg__csr; __asm__ __volatile__("vmrs %0, fpscr" : "=r"(logreg__csr)); \
+    __asm__ __volatile__("vmsr fpscr, %0" : : "r"(logreg__csr | (1u << 24)));
+#define LOGREG__FTZ_END __asm__ __volatile__("vmsr fpscr, %0" : : "r"(logreg__csr));
 #elif defined(LOGREG__NEON)
 #define LOGREG__FTZ_BEGIN uint64_t logreg__csr; __asm__ __volatile__("mrs %0, fpcr" : "=r"(logreg__csr)); \
     __asm__ __volatile__("msr fpcr, %0" : : "r"(logreg__csr | (1ull << 24)));

@@ -1,5 +1,6 @@
-/* Choosing the path (CPUID + XGETBV, LOGREG_ISA, logreg_isa_select) and the public kernels:
-   argument checks, row blocking and double accumulation around one ISA's kernels. */
+/* Choosing the path (CPUID + XGETBV, AT_HWCAP on 32-bit ARM, LOGREG_ISA, logreg_isa_select) and
+   the public kernels: argument checks, row blocking and double accumulation around one ISA's
+   kernels. */
 #include "common.h"
 #include "scalar.h"
 #include "avx2.h"
@@ -38,6 +39,7 @@ static logreg__atomic logreg__active_isa;
 static logreg__atomic logreg__cpu_bits; /* 0 = not probed; else 1 | LOGREG__CPU_* */
 #define LOGREG__CPU_AVX2 2
 #define LOGREG__CPU_AVX512 4
+#define LOGREG__CPU_NEON 8 /* 32-bit ARM only: AArch64 always has it */
 
 #if defined(LOGREG__X86)
 static void logreg__cpuid(unsigned leaf, unsigned sub, unsigned r[4]) {
@@ -70,6 +72,14 @@ static int logreg__probe_cpu(void) {
             ((1u << 16) | (1u << 17) | (1u << 30) | (1u << 31)))
         bits |= LOGREG__CPU_AVX512;
     return bits;
+}
+#elif defined(LOGREG__NEON32) && defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+static int logreg__probe_cpu(void) { return 1 | LOGREG__CPU_NEON; } /* the compiler's flags promise it */
+#elif defined(LOGREG__NEON32)
+#include <sys/auxv.h>
+static int logreg__probe_cpu(void) { /* the kernel's HWCAP_NEON (bit 12) and HWCAP_VFPv4 (bit 16) */
+    unsigned long hw = getauxval(AT_HWCAP), need = (1ul << 12) | (1ul << 16);
+    return (hw & need) == need ? 1 | LOGREG__CPU_NEON : 1;
 }
 #else
 static int logreg__probe_cpu(void) { return 1; }
@@ -109,7 +119,9 @@ LOGREG_API int logreg_isa_available(logreg_isa isa) {
     case LOGREG_ISA_AVX512: return (logreg__cpu() & LOGREG__CPU_AVX512) != 0;
 #endif
 #endif
-#if defined(LOGREG__NEON)
+#if defined(LOGREG__NEON32)
+    case LOGREG_ISA_NEON: return (logreg__cpu() & LOGREG__CPU_NEON) != 0;
+#elif defined(LOGREG__NEON)
     case LOGREG_ISA_NEON: return 1;
 #endif
     default: return 0;

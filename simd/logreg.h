@@ -8,7 +8,8 @@
          #include "logreg.h"
      and include "logreg.h" without the define wherever else you call it. Link with -lm.
      No -mavx2 or -march flag is needed: the SIMD kernels carry their own target attributes
-     and the best path for the CPU is picked at run time.
+     and the best path for the CPU is picked at run time (x86-64: AVX2+FMA, AVX-512; AArch64:
+     NEON; 32-bit ARM Linux with GCC 8+: NEON with VFPv4, else from -mfpu=neon-vfpv4).
 
          float w[30] = {0}, b = 0;                   // starting point (warm start)
          logreg_options opt = {0};                   // all zero = the defaults below
@@ -69,7 +70,7 @@
        The loss is computed from z as ln(1+e^-|z|) + |z| (z >= 0 ? 1-y : y), never from a
        rounded sigmoid; the residual as s - y or (1-y) - s with s = sigmoid(-|z|), so neither
        cancels when sigmoid(z) is close to y. The SIMD kernels run with flush-to-zero (MXCSR
-       FTZ/DAZ, FPCR.FZ; the caller's setting is restored), so values below FLT_MIN count as
+       FTZ/DAZ, FPCR.FZ, FPSCR.FZ; the caller's setting is restored), so values below FLT_MIN count as
        0 and no input is slowed by denormals; where a large |z| comes from many cancelling
        terms, the float rounding of w.x itself bounds the accuracy.
      Results of one path do not depend on the alignment of the caller's pointers; speed does:

@@ -77,7 +77,7 @@ LOGREG__INLINE int logreg__all_finite_d(const double *v, size_t n) {
 static logreg_status logreg__model_shape(const logreg_model *mo) {
     if (!mo || mo->m == 0 || mo->classes < 2 || !mo->labels || !mo->W || !mo->B) return LOGREG_ERR_ARG;
     if (mo->vectors != mo->classes && !(mo->classes == 2 && mo->vectors == 1)) return LOGREG_ERR_ARG;
-    if ((uint64_t)mo->classes > 0xffffffffu) return LOGREG_ERR_ARG;
+    if (mo->classes >> 16 >> 16) return LOGREG_ERR_ARG; /* over 32 bits (two shifts: size_t may have 32) */
     if (!logreg__model_bytes(mo->classes, mo->vectors, mo->m)) return LOGREG_ERR_ARG;
     return LOGREG_OK;
 }

@@ -1,18 +1,47 @@
-/* NEON kernels (AArch64): 4 floats per vector, tails through a zero-padded 4-float buffer.
-   Same functions, same order, same names as avx2.h and avx512.h; only the instruction set
-   differs. */
+/* NEON kernels (AArch64, and 32-bit ARM with VFPv4): 4 floats per vector, tails through a
+   zero-padded 4-float buffer. Same functions, same order, same names as avx2.h and avx512.h;
+   only the instruction set differs. */
 #include "scalar.h"
 #if defined(LOGREG__NEON)
 
 #define LOGREG__NEON_W 4
+#define LOGREG__NEON_INLINE LOGREG__TARGET_NEON LOGREG__INLINE
 
-LOGREG__INLINE float32x4_t logreg__neon_load(const float *p, size_t k) { /* the first min(k, 4) lanes */
+#if defined(LOGREG__NEON32) /* ARMv7 lacks four AArch64 instructions: */
+LOGREG__NEON_INLINE uint32_t logreg__neon_maxv(uint32x4_t v) {
+    uint32x2_t m = vpmax_u32(vget_low_u32(v), vget_high_u32(v));
+    return vget_lane_u32(vpmax_u32(m, m), 0);
+}
+LOGREG__NEON_INLINE float32x4_t logreg__neon_padd(float32x4_t a, float32x4_t b) {
+    return vcombine_f32(vpadd_f32(vget_low_f32(a), vget_high_f32(a)), vpadd_f32(vget_low_f32(b), vget_high_f32(b)));
+}
+LOGREG__NEON_INLINE uint8x16_t logreg__neon_tbl2(uint8x16x2_t t, uint8x16_t i) {
+    const uint8x8x4_t q = {{vget_low_u8(t.val[0]), vget_high_u8(t.val[0]), vget_low_u8(t.val[1]), vget_high_u8(t.val[1])}};
+    return vcombine_u8(vtbl4_u8(q, vget_low_u8(i)), vtbl4_u8(q, vget_high_u8(i)));
+}
+/* a/b for b in [1, 4] (the kernels' divisors): two Newton steps from the estimate, then one
+   correction by the residual a - b q */
+LOGREG__NEON_INLINE float32x4_t logreg__neon_div(float32x4_t a, float32x4_t b) {
+    float32x4_t r = vrecpeq_f32(b), q;
+    r = vmulq_f32(r, vrecpsq_f32(b, r));
+    r = vmulq_f32(r, vrecpsq_f32(b, r));
+    q = vmulq_f32(a, r);
+    return vfmaq_f32(q, vfmsq_f32(a, b, q), r);
+}
+#else
+#define logreg__neon_maxv vmaxvq_u32
+#define logreg__neon_padd vpaddq_f32
+#define logreg__neon_tbl2 vqtbl2q_u8
+#define logreg__neon_div vdivq_f32
+#endif
+
+LOGREG__NEON_INLINE float32x4_t logreg__neon_load(const float *p, size_t k) { /* the first min(k, 4) lanes */
     float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
     if (k >= 4) return vld1q_f32(p);
     memcpy(t, p, k * sizeof(float));
     return vld1q_f32(t);
 }
-LOGREG__INLINE void logreg__neon_store(float *p, size_t k, float32x4_t v) {
+LOGREG__NEON_INLINE void logreg__neon_store(float *p, size_t k, float32x4_t v) {
     float t[4];
     if (k >= 4) {
         vst1q_f32(p, v);
@@ -21,17 +50,17 @@ LOGREG__INLINE void logreg__neon_store(float *p, size_t k, float32x4_t v) {
     vst1q_f32(t, v);
     memcpy(p, t, k * sizeof(float));
 }
-LOGREG__INLINE void logreg__neon_load4(const float *p, size_t k, float32x4_t v[4]) { /* the first min(k, 16) floats */
+LOGREG__NEON_INLINE void logreg__neon_load4(const float *p, size_t k, float32x4_t v[4]) { /* the first min(k, 16) floats */
     LOGREG__EACH4(v[j] = k > j * LOGREG__NEON_W ? logreg__neon_load(p + j * LOGREG__NEON_W, k - j * LOGREG__NEON_W) : vdupq_n_f32(0.0f));
 }
-LOGREG__INLINE void logreg__neon_store4(float *p, size_t k, const float32x4_t v[4]) {
+LOGREG__NEON_INLINE void logreg__neon_store4(float *p, size_t k, const float32x4_t v[4]) {
     LOGREG__EACH4(if (k > j * LOGREG__NEON_W) logreg__neon_store(p + j * LOGREG__NEON_W, k - j * LOGREG__NEON_W, v[j]));
 }
-LOGREG__INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
-    return vmaxvq_u32(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
+LOGREG__NEON_INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
+    return logreg__neon_maxv(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
 }
-LOGREG__INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1], or NaN */
-    return vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
+LOGREG__NEON_INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1], or NaN */
+    return logreg__neon_maxv(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
 }
 
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
@@ -43,7 +72,7 @@ static const uint32_t logreg__neon_exp2_d[8] = {
 
 /* e^-t for four vectors of t in [-SIG_TMAX, SIG_TMAX - 1] (2^floor(n) needs floor(n) >= -126),
    in place */
-LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
+LOGREG__NEON_INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
     const float32x4_t magic = vdupq_n_f32(LOGREG__ROUND_MAGIC8);
     const uint8x16x2_t tt = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_t + 4))}};
     const uint8x16x2_t td = {{vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d)), vreinterpretq_u8_u32(vld1q_u32(logreg__neon_exp2_d + 4))}};
@@ -54,9 +83,9 @@ LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
     /* tbl takes the bytes 4 (8 n mod 8) + 0..3 */
     LOGREG__EACH4(b[j] = vreinterpretq_u8_u32(vmlaq_u32(vdupq_n_u32(0x03020100), vandq_u32(vreinterpretq_u32_f32(f[j]), vdupq_n_u32(7)),
                                                         vdupq_n_u32(0x04040404))));
-    LOGREG__EACH4(tk[j] = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(vqtbl2q_u8(tt, b[j])),
+    LOGREG__EACH4(tk[j] = vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_u8(logreg__neon_tbl2(tt, b[j])),
                                                           vshlq_n_u32(vreinterpretq_u32_f32(f[j]), 20))));
-    LOGREG__EACH4(dk[j] = vreinterpretq_f32_u8(vqtbl2q_u8(td, b[j])));
+    LOGREG__EACH4(dk[j] = vreinterpretq_f32_u8(logreg__neon_tbl2(td, b[j])));
     LOGREG__EACH4(s[j] = vfmaq_f32(t[j], n[j], vdupq_n_f32(LOGREG__LN2F)));
     LOGREG__EACH4(dk[j] = vfmsq_f32(dk[j], n[j], vdupq_n_f32(LOGREG__LN2_ERR)));
     LOGREG__EACH4(p[j] = vfmaq_f32(vdupq_n_f32(LOGREG__EXP8_H1), vdupq_n_f32(LOGREG__EXP8_H2), s[j]));
@@ -68,7 +97,7 @@ LOGREG__INLINE void logreg__neon_exp_neg4(float32x4_t t[4]) {
 
 /* e^-|z|, |z| clamped to SIG_TMAX - 1 (see common.h), for the residuals and the loss: exp_neg4 on four
    copies, which GCC computes once (those kernels have too many values live for four side by side) */
-LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
+LOGREG__NEON_INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
     float32x4_t v[4];
     LOGREG__EACH4(v[j] = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vabsq_f32(z)));
     logreg__neon_exp_neg4(v);
@@ -77,16 +106,16 @@ LOGREG__INLINE float32x4_t logreg__neon_exp_nabs(float32x4_t z) {
 
 /* num/(1+e) rounded once: the quotient q, then one correction by the residual
    num - (1+e) q, which is exact (both subtractions are), so the rounding of 1+e never shows. */
-LOGREG__INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
+LOGREG__NEON_INLINE float32x4_t logreg__neon_ratio(float32x4_t num, float32x4_t e) {
     float32x4_t d = vaddq_f32(vdupq_n_f32(1.0f), e);
-    float32x4_t q = vdivq_f32(num, d);
+    float32x4_t q = logreg__neon_div(num, d);
     return vfmaq_f32(q, vfmsq_f32(vsubq_f32(num, q), e, q), vrecpeq_f32(d));
 }
 
 /* σ(z) = 1/(1+e), e = e^-z (see common.h), for four vectors in place; frecpe gives 8 bits, so
    σ = y (1 + ρ + ρ² + ρ³). fmax and fmin return NaN when either operand is NaN, so a NaN z stays
    NaN. */
-LOGREG__INLINE void logreg__neon_sigmoid4(float32x4_t v[4]) {
+LOGREG__NEON_INLINE void logreg__neon_sigmoid4(float32x4_t v[4]) {
     float32x4_t e[4], y[4], r[4];
     LOGREG__EACH4(e[j] = vminq_f32(vdupq_n_f32(LOGREG__SIG_TMAX - 1.0f), vmaxq_f32(vdupq_n_f32(-LOGREG__SIG_TMAX), v[j])));
     logreg__neon_exp_neg4(e);
@@ -96,17 +125,17 @@ LOGREG__INLINE void logreg__neon_sigmoid4(float32x4_t v[4]) {
 }
 
 /* σ(z) - y through s = σ(-|z|) = e/(1+e): s - y or (1-y) - s, no cancellation when σ ≈ y. */
-LOGREG__INLINE float32x4_t logreg__neon_residual_e(float32x4_t z, float32x4_t e, float32x4_t y) {
+LOGREG__NEON_INLINE float32x4_t logreg__neon_residual_e(float32x4_t z, float32x4_t e, float32x4_t y) {
     float32x4_t s = logreg__neon_ratio(e, e);
     uint32x4_t neg = vcltq_f32(z, vdupq_n_f32(0.0f));
     return vbslq_f32(neg, vsubq_f32(s, y), vsubq_f32(vsubq_f32(vdupq_n_f32(1.0f), y), s));
 }
 
 /* ln(1 + e) for e in [0, 1] (see common.h). */
-LOGREG__INLINE float32x4_t logreg__neon_log1p(float32x4_t e) {
+LOGREG__NEON_INLINE float32x4_t logreg__neon_log1p(float32x4_t e) {
     uint32x4_t big = vcgtq_f32(e, vdupq_n_f32(LOGREG__SQRT2_M1));
     float32x4_t k = vreinterpretq_f32_u32(vandq_u32(big, vreinterpretq_u32_f32(vdupq_n_f32(1.0f))));
-    float32x4_t s = vdivq_f32(vsubq_f32(e, k), vaddq_f32(e, vaddq_f32(k, vdupq_n_f32(2.0f))));
+    float32x4_t s = logreg__neon_div(vsubq_f32(e, k), vaddq_f32(e, vaddq_f32(k, vdupq_n_f32(2.0f))));
     float32x4_t s2 = vmulq_f32(s, s);
     float32x4_t q = vfmaq_f32(vdupq_n_f32(LOGREG__LOG_C7), vdupq_n_f32(LOGREG__LOG_C9), s2);
     float32x4_t l;
@@ -117,14 +146,14 @@ LOGREG__INLINE float32x4_t logreg__neon_log1p(float32x4_t e) {
 }
 
 /* The sums of four rows' accumulators, in lanes 0..3. */
-LOGREG__INLINE float32x4_t logreg__neon_hsum4(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
-    return vpaddq_f32(vpaddq_f32(a0, a1), vpaddq_f32(a2, a3));
+LOGREG__NEON_INLINE float32x4_t logreg__neon_hsum4(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
+    return logreg__neon_padd(logreg__neon_padd(a0, a1), logreg__neon_padd(a2, a3));
 }
-LOGREG__INLINE float logreg__neon_hsum(float32x4_t a) {
+LOGREG__NEON_INLINE float logreg__neon_hsum(float32x4_t a) {
     return vgetq_lane_f32(logreg__neon_hsum4(a, a, a, a), 0);
 }
 
-static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
+LOGREG__TARGET_NEON static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
     const size_t W = LOGREG__NEON_W;
     size_t i;
     float32x4_t v[4];
@@ -146,7 +175,7 @@ static void logreg__neon_sigmoid(const float *z, float *a, size_t n) {
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
    (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
    this one (same ld), prefetched into L2 line by line as this block's rows are read. */
-LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
                                        uintptr_t next) {
     size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
@@ -184,7 +213,7 @@ LOGREG__INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
    v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
-LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
+LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
                                             int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
     static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
@@ -194,7 +223,7 @@ LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float
     bad[0] |= logreg__neon_nonfinite(zv);
     bad[1] |= logreg__neon_outside01(yv);
     if (weighted) {
-        bad[2] |= vmaxvq_u32(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
+        bad[2] |= logreg__neon_maxv(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
         v[2] = vaddq_f32(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -209,7 +238,7 @@ LOGREG__INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float
    store (4K aliasing, see logreg__avx512_sigmoid), the four exponentials before the four residuals
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
-LOGREG__INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
+LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
                                      int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W = LOGREG__NEON_W;
     float32x4_t zv[4], yv[4], wv[4], e[4];
@@ -222,7 +251,7 @@ LOGREG__INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, 
                                            want_loss, weighted, v + 3 * (j & 1), bad));
     logreg__neon_store4(z, k, zv);
 }
-LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
+LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W4 = 4 * LOGREG__NEON_W;
     size_t i;
@@ -230,7 +259,7 @@ LOGREG__INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *
     if (i < n) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, n - i, want_loss, weighted, v, bad);
 }
 /* z -> r = sw (σ(z) - y) in place; adds Σ sw·BCE, Σ r, Σ sw to s (want_loss == 0 leaves s[0]). */
-LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
+LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                    int want_loss, double s[3]) {
     float32x4_t v[6];
     uint32_t bad[3] = {0, 0, 0};
@@ -246,7 +275,7 @@ LOGREG__INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, con
            (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
-static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+LOGREG__TARGET_NEON static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
                                       const float *y, float *r) {
     double s[3] = {0.0, 0.0, 0.0};
     unsigned bad;
@@ -260,7 +289,7 @@ static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t
 /* acc[j] += Σ r_i x_ij for rows of at most 2 vectors: the sums stay in registers for the
    whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
    next, if not 0, is the block after this one, prefetched into L2 four rows at a time. */
-LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+LOGREG__NEON_INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                              uintptr_t next) {
     float32x4_t g0 = vdupq_n_f32(0.0f), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
     size_t i, k = m < LOGREG__NEON_W ? m : LOGREG__NEON_W, k2 = m - k; /* lanes in the first and second vector */
@@ -291,7 +320,7 @@ LOGREG__INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m,
    the block that comes after this one (same ld): its lines are prefetched into L2 as this block's
    are read, so memory keeps streaming while this block is worked on from cache. Chunks go in
    the order logreg__chunk0 gives (from the end for wide rows). */
-LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
+LOGREG__NEON_INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
                                        uintptr_t next) {
     const size_t W = LOGREG__NEON_W, c = 8 * W, nc = m / c;
     const size_t j0 = logreg__chunk0(m, c), step = logreg__chunk_step(m, c);
@@ -325,7 +354,7 @@ LOGREG__INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, s
     }
 }
 
-static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, size_t ld, const float *r,
+LOGREG__TARGET_NEON static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, size_t ld, const float *r,
                                          float *acc) {
     LOGREG__FTZ_BEGIN
     if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, r, acc, 0);
@@ -333,7 +362,7 @@ static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, siz
     LOGREG__FTZ_END
 }
 
-static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
+LOGREG__TARGET_NEON static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
                                        const float *sw, const float *w, float b, int want_loss, float *acc,
                                        double s[3], const float *next) {
     float z[LOGREG__BLOCK_MAX];
@@ -348,7 +377,7 @@ static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_
     return bad;
 }
 
-static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
+LOGREG__TARGET_NEON static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
                                            float *p) {
     uint32_t badz = 0;
     size_t i;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make check: every test, with every compiler and mode this machine has. Prints one line per
-# failure and ends with "N passed, N failed". A missing tool (clang, qemu, the aarch64 cross
-# compiler, the Fashion-MNIST package) is a SKIP line; LOGREG_STRICT=1 (set by .ci/run) turns
+# failure and ends with "N passed, N failed". A missing tool (clang, qemu, the aarch64 or armhf
+# cross compiler, the Fashion-MNIST package) is a SKIP line; LOGREG_STRICT=1 (set by .ci/run) turns
 # every SKIP into a failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -150,6 +150,33 @@ if have aarch64-linux-gnu-gcc && have qemu-aarch64; then
     suite neon-sweep qemu-aarch64 "$A/sigmoid_sweep" --stride=61 neon
 else
     skip "aarch64-linux-gnu-gcc or qemu-aarch64 missing (packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user): the NEON path"
+fi
+
+echo "== NEON on 32-bit ARM: cross-compiled for armhf (flags without NEON), run under qemu-arm"
+if have arm-linux-gnueabihf-gcc && have qemu-arm; then
+    H="$B/armhf"
+    mkdir -p "$H"
+    for t in test_kernels test_train test_errors test_dispatch sigmoid_sweep; do
+        one "build-armhf-$t" arm-linux-gnueabihf-gcc -static -std=c99 $WARN -O2 "tests/$t.c" -o "$H/$t" -lm -lpthread
+    done
+    # found at run time: a Cortex-A15 (NEON, VFPv4) takes it, a Cortex-A9 (no VFPv4 FMA) cannot
+    one neon32-a15-is-neon sh -c "qemu-arm -cpu cortex-a15 $H/test_dispatch | grep -q -- 'unset) -> neon'"
+    one neon32-a9-is-scalar sh -c "LOGREG_ISA=neon qemu-arm -cpu cortex-a9 $H/test_dispatch | grep -q -- '-> scalar'"
+    suite neon32-kernels qemu-arm "$H/test_kernels" neon
+    suite neon32-train qemu-arm "$H/test_train" neon
+    suite neon32-errors qemu-arm "$H/test_errors" neon
+    suite neon32-dispatch env LOGREG_ISA=neon qemu-arm "$H/test_dispatch"
+    if have clang; then # the path the flags promise: no target attributes, no getauxval
+        one build-armhf-clang clang --target=arm-linux-gnueabihf -march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard \
+            -static -std=c99 $WARN -O2 tests/test_kernels.c -o "$H/test_kernels-clang" -lm -lpthread
+        suite neon32-clang-kernels qemu-arm "$H/test_kernels-clang" neon
+    else
+        skip "clang not installed: the 32-bit NEON path built from -mfpu=neon-vfpv4"
+    fi
+    # all 2^32 under emulation take ~30 CPU-minutes: done by hand, in the README
+    suite neon32-sweep qemu-arm "$H/sigmoid_sweep" --stride=61 neon
+else
+    skip "arm-linux-gnueabihf-gcc or qemu-arm missing (packages gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user): the 32-bit NEON path"
 fi
 
 echo "$passed passed, $failed failed"
