@@ -19,8 +19,9 @@ LOGREG__NEON_INLINE uint8x16_t logreg__neon_tbl2(uint8x16x2_t t, uint8x16_t i) {
     const uint8x8x4_t q = {{vget_low_u8(t.val[0]), vget_high_u8(t.val[0]), vget_low_u8(t.val[1]), vget_high_u8(t.val[1])}};
     return vcombine_u8(vtbl4_u8(q, vget_low_u8(i)), vtbl4_u8(q, vget_high_u8(i)));
 }
-/* a/b for b in [1, 4] (the kernels' divisors): two Newton steps from the estimate, then one
-   correction by the residual a - b q */
+/* a/b for b in [1, 4] (the kernels' divisors): 1/b from the estimate and two Newton steps, q =
+   a (1/b), then q + (a - b q)/b, which rounds correctly unless a - b q is below FLT_MIN and
+   flushed (|a| below about 2^-100, where q stays within 3 ULP) */
 LOGREG__NEON_INLINE float32x4_t logreg__neon_div(float32x4_t a, float32x4_t b) {
     float32x4_t r = vrecpeq_f32(b), q;
     r = vmulq_f32(r, vrecpsq_f32(b, r));

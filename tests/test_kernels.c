@@ -277,6 +277,29 @@ static void test_finite_differences(void) {
     drop(&P);
 }
 
+#if defined(LOGREG__NEON32)
+/* 32-bit ARM has no vector division: neon.h's stand-in, a/b for b in [1, 4], rounds correctly
+   where its correction term a - b q stays above FLT_MIN, and keeps within 3 ULP below (results
+   below FLT_MIN are flushed, as everywhere under FTZ) */
+LOGREG__TARGET_NEON static void test_neon32_div(void) {
+    double worst = 0.0, worst_tiny = 0.0, want, err;
+    float a, b, q[4];
+    int i;
+    for (i = 0; i < 200000; i++) {
+        a = uni(-2.0f, 2.0f) * (i % 7 == 0 ? 1e-30f : i % 7 == 1 ? 1e-36f : 1.0f);
+        b = i % 5 == 0 ? 1.0f + (float)(i % 4) : uni(1.0f, 4.0f);
+        want = (double)a / (double)b;
+        if (fabs(want) < FLT_MIN) continue;
+        vst1q_f32(q, logreg__neon_div(vdupq_n_f32(a), vdupq_n_f32(b)));
+        err = ref_ulp_error(q[0], want);
+        if (fabsf(a) >= 0x1p-100f) worst = err > worst ? err : worst;
+        else worst_tiny = err > worst_tiny ? err : worst_tiny;
+    }
+    CHECK(worst <= 0.5 + 1e-6 && worst_tiny <= 3.0, "neon32 a/b: %.4f ULP, %.3f for |a| < 2^-100", worst, worst_tiny);
+    printf("  neon32 a/b for b in [1, 4]: max %.4f ULP (%.3f for |a| < 2^-100)\n", worst, worst_tiny);
+}
+#endif
+
 int main(int argc, char **argv) {
     int isa;
     size_t big = 10000000, m4 = 4, i;
@@ -297,6 +320,9 @@ int main(int argc, char **argv) {
         test_alignment();
         test_finite_differences();
         test_long_sum(Xb, yb, big, m4);
+#if defined(LOGREG__NEON32)
+        if (isa == LOGREG_ISA_NEON) test_neon32_div();
+#endif
     }
     free(Xb), free(yb);
     return test_finish();
