@@ -135,46 +135,45 @@ fi
 echo "== sigmoid over all 2^32 floats, every path, against double precision"
 suite sweep "$B/sigmoid_sweep"
 
+# cross DIR CC EMULATOR...: the tests built for another CPU (static) and run on its NEON path
+# under an emulator; the sigmoid on every 61st float (all 2^32 under emulation take 10 CPU-minutes
+# on aarch64, which .ci/run does with make check-neon-sweep, and 30 on armhf, done by hand)
+cross() {
+    x=$1
+    xcc=$2
+    D="$B/$x"
+    shift 2
+    mkdir -p "$D"
+    for t in test_kernels test_train test_errors test_dispatch sigmoid_sweep; do
+        one "build-$x-$t" $xcc -static -std=c99 $WARN -O2 "tests/$t.c" -o "$D/$t" -lm -lpthread
+    done
+    suite "$x-kernels" "$@" "$D/test_kernels" neon
+    suite "$x-train" "$@" "$D/test_train" neon
+    suite "$x-errors" "$@" "$D/test_errors" neon
+    suite "$x-dispatch" env LOGREG_ISA=neon "$@" "$D/test_dispatch"
+    suite "$x-sweep" "$@" "$D/sigmoid_sweep" --stride=61 neon
+}
+
 echo "== NEON: cross-compiled for aarch64, run under qemu-aarch64"
 if have aarch64-linux-gnu-gcc && have qemu-aarch64; then
-    A="$B/aarch64"
-    mkdir -p "$A"
-    for t in test_kernels test_train test_errors test_dispatch sigmoid_sweep; do
-        one "build-aarch64-$t" aarch64-linux-gnu-gcc -static -std=c99 $WARN -O2 "tests/$t.c" -o "$A/$t" -lm -lpthread
-    done
-    suite neon-kernels qemu-aarch64 "$A/test_kernels" neon
-    suite neon-train qemu-aarch64 "$A/test_train" neon
-    suite neon-errors qemu-aarch64 "$A/test_errors" neon
-    suite neon-dispatch env LOGREG_ISA=neon qemu-aarch64 "$A/test_dispatch"
-    # all 2^32 under emulation take ~10 CPU-minutes: .ci/run does that (make check-neon-sweep)
-    suite neon-sweep qemu-aarch64 "$A/sigmoid_sweep" --stride=61 neon
+    cross aarch64 aarch64-linux-gnu-gcc qemu-aarch64
 else
     skip "aarch64-linux-gnu-gcc or qemu-aarch64 missing (packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user): the NEON path"
 fi
 
 echo "== NEON on 32-bit ARM: cross-compiled for armhf (flags without NEON), run under qemu-arm"
 if have arm-linux-gnueabihf-gcc && have qemu-arm; then
-    H="$B/armhf"
-    mkdir -p "$H"
-    for t in test_kernels test_train test_errors test_dispatch sigmoid_sweep; do
-        one "build-armhf-$t" arm-linux-gnueabihf-gcc -static -std=c99 $WARN -O2 "tests/$t.c" -o "$H/$t" -lm -lpthread
-    done
-    # found at run time: a Cortex-A15 (NEON, VFPv4) takes it, a Cortex-A9 (no VFPv4 FMA) cannot
-    one neon32-a15-is-neon sh -c "qemu-arm -cpu cortex-a15 $H/test_dispatch | grep -q -- 'unset) -> neon'"
-    one neon32-a9-is-scalar sh -c "LOGREG_ISA=neon qemu-arm -cpu cortex-a9 $H/test_dispatch | grep -q -- '-> scalar'"
-    suite neon32-kernels qemu-arm "$H/test_kernels" neon
-    suite neon32-train qemu-arm "$H/test_train" neon
-    suite neon32-errors qemu-arm "$H/test_errors" neon
-    suite neon32-dispatch env LOGREG_ISA=neon qemu-arm "$H/test_dispatch"
+    cross armhf arm-linux-gnueabihf-gcc qemu-arm
+    # found at run time: a Cortex-A15 (NEON, VFPv4) takes the path, a Cortex-A9 (no VFPv4 FMA) cannot
+    one armhf-a15-is-neon sh -c "qemu-arm -cpu cortex-a15 $B/armhf/test_dispatch | grep -q -- 'unset) -> neon'"
+    one armhf-a9-is-scalar sh -c "LOGREG_ISA=neon qemu-arm -cpu cortex-a9 $B/armhf/test_dispatch | grep -q -- '-> scalar'"
     if have clang; then # the path the flags promise: no target attributes, no getauxval
         one build-armhf-clang clang --target=arm-linux-gnueabihf -march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard \
-            -static -std=c99 $WARN -O2 tests/test_kernels.c -o "$H/test_kernels-clang" -lm -lpthread
-        suite neon32-clang-kernels qemu-arm "$H/test_kernels-clang" neon
+            -static -std=c99 $WARN -O2 tests/test_kernels.c -o "$B/armhf/test_kernels-clang" -lm -lpthread
+        suite armhf-clang-kernels qemu-arm "$B/armhf/test_kernels-clang" neon
     else
         skip "clang not installed: the 32-bit NEON path built from -mfpu=neon-vfpv4"
     fi
-    # all 2^32 under emulation take ~30 CPU-minutes: done by hand, in the README
-    suite neon32-sweep qemu-arm "$H/sigmoid_sweep" --stride=61 neon
 else
     skip "arm-linux-gnueabihf-gcc or qemu-arm missing (packages gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user): the 32-bit NEON path"
 fi
