@@ -99,6 +99,9 @@
 #include "ovr.h"
 #include "model.h"
 #include "scale.h"
+#if defined(LOGREG__DIAGNOSTIC_PUSHED) /* common.h's, for g++ 12's AVX-512 headers: not the user's code */
+#pragma GCC diagnostic pop
+#endif
 #endif /* LOGREG_IMPLEMENTATION */
 
 /*

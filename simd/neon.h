@@ -177,7 +177,7 @@ LOGREG__TARGET_NEON static void logreg__neon_sigmoid(const float *z, float *a, s
    (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
    this one (same ld), prefetched into L2 line by line as this block's rows are read. */
 LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
-                                       uintptr_t next) {
+                                           uintptr_t next) {
     size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
         const float *x0 = X + i * ld, *x1, *x2, *x3;
@@ -215,7 +215,7 @@ LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, s
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
    v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
 LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
-                                            int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
+                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
     static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
     float32x4_t rv = logreg__neon_residual_e(zv, e, yv);
@@ -240,7 +240,7 @@ LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, 
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
-                                     int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W = LOGREG__NEON_W;
     float32x4_t zv[4], yv[4], wv[4], e[4];
     logreg__neon_load4(z, k, zv);
@@ -253,7 +253,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float 
     logreg__neon_store4(z, k, zv);
 }
 LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                         int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W4 = 4 * LOGREG__NEON_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
@@ -261,7 +261,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const fl
 }
 /* z -> r = sw (σ(z) - y) in place; adds Σ sw·BCE, Σ r, Σ sw to s (want_loss == 0 leaves s[0]). */
 LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
-                                                   int want_loss, double s[3]) {
+                                                        int want_loss, double s[3]) {
     float32x4_t v[6];
     uint32_t bad[3] = {0, 0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
@@ -277,7 +277,7 @@ LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y
 }
 
 LOGREG__TARGET_NEON static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
-                                      const float *y, float *r) {
+                                                          const float *y, float *r) {
     double s[3] = {0.0, 0.0, 0.0};
     unsigned bad;
     LOGREG__FTZ_BEGIN
@@ -291,7 +291,7 @@ LOGREG__TARGET_NEON static unsigned logreg__neon_residual(const float *X, size_t
    whole block, one chain per row mod 4, so rows do not wait on each other's FMA latency.
    next, if not 0, is the block after this one, prefetched into L2 four rows at a time. */
 LOGREG__NEON_INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
-                                             uintptr_t next) {
+                                                  uintptr_t next) {
     float32x4_t g0 = vdupq_n_f32(0.0f), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
     size_t i, k = m < LOGREG__NEON_W ? m : LOGREG__NEON_W, k2 = m - k; /* lanes in the first and second vector */
     for (i = 0; i + 4 <= n; i += 4) {
@@ -322,7 +322,7 @@ LOGREG__NEON_INLINE void logreg__neon_axpy_narrow(const float *X, size_t n, size
    are read, so memory keeps streaming while this block is worked on from cache. Chunks go in
    the order logreg__chunk0 gives (from the end for wide rows). */
 LOGREG__NEON_INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t m, size_t ld, const float *r, float *acc,
-                                       uintptr_t next) {
+                                                uintptr_t next) {
     const size_t W = LOGREG__NEON_W, c = 8 * W, nc = m / c;
     const size_t j0 = logreg__chunk0(m, c), step = logreg__chunk_step(m, c);
     size_t i0, i, j, t, rows;
@@ -356,7 +356,7 @@ LOGREG__NEON_INLINE void logreg__neon_axpy_rows(const float *X, size_t n, size_t
 }
 
 LOGREG__TARGET_NEON static void logreg__neon_grad_accumulate(const float *X, size_t n, size_t m, size_t ld, const float *r,
-                                         float *acc) {
+                                                             float *acc) {
     LOGREG__FTZ_BEGIN
     if (m <= 2 * LOGREG__NEON_W) logreg__neon_axpy_narrow(X, n, m, ld, r, acc, 0);
     else logreg__neon_axpy_rows(X, n, m, ld, r, acc, 0);
@@ -364,8 +364,8 @@ LOGREG__TARGET_NEON static void logreg__neon_grad_accumulate(const float *X, siz
 }
 
 LOGREG__TARGET_NEON static unsigned logreg__neon_loss_grad(const float *X, size_t n, size_t m, size_t ld, const float *y,
-                                       const float *sw, const float *w, float b, int want_loss, float *acc,
-                                       double s[3], const float *next) {
+                                                           const float *sw, const float *w, float b, int want_loss, float *acc,
+                                                           double s[3], const float *next) {
     float z[LOGREG__BLOCK_MAX];
     unsigned bad;
     LOGREG__FTZ_BEGIN
@@ -379,7 +379,7 @@ LOGREG__TARGET_NEON static unsigned logreg__neon_loss_grad(const float *X, size_
 }
 
 LOGREG__TARGET_NEON static unsigned logreg__neon_predict_proba(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
-                                           float *p) {
+                                                               float *p) {
     uint32_t badz = 0;
     size_t i;
     float32x4_t v[4];
