@@ -88,6 +88,7 @@ static void test_values(void) {
         {'y', N - 1, INFINITY, LOGREG_ERR_NONFINITE, "y[last] = Inf"},
         {'y', 0, 1.5f, LOGREG_ERR_LABEL, "y[0] = 1.5"},
         {'y', 20, -0.25f, LOGREG_ERR_LABEL, "y[20] = -0.25"},
+        {'y', 13, 2.0f, LOGREG_ERR_LABEL, "y[13] = 2"},
         {'s', 4, NAN, LOGREG_ERR_NONFINITE, "sw[4] = NaN"},
         {'s', 9, INFINITY, LOGREG_ERR_NONFINITE, "sw[9] = Inf"},
         {'s', 31, -1.0f, LOGREG_ERR_ARG, "sw[31] = -1"},
@@ -99,6 +100,42 @@ static void test_values(void) {
         float *arr = cases[k].arr == 'X' ? X : cases[k].arr == 'y' ? y : cases[k].arr == 's' ? sw : w;
         want_now = cases[k].want;
         poke(arr + cases[k].at, cases[k].v, run_all, cases[k].what);
+    }
+}
+
+/* Bad values in rows of 2,048 floats: blocks of 4 rows and a last one of 1, at most one vector
+   on every path, so the checks see partial vectors; with and without weights and the loss. */
+enum { NW = 9, MW = 2048 };
+static float XW[NW * MW], yw[NW], sww[NW], ww[MW];
+static void test_wide_values(void) {
+    static const struct { char arr; size_t at; float v; logreg_status want; const char *what; } cases[] = {
+        {'X', 7 * MW + 100, INFINITY, LOGREG_ERR_NONFINITE, "wide X[7][100] = Inf"},
+        {'y', 0, 1.5f, LOGREG_ERR_LABEL, "wide y[0] = 1.5"},
+        {'y', 5, -0.25f, LOGREG_ERR_LABEL, "wide y[5] = -0.25"},
+        {'y', 8, NAN, LOGREG_ERR_NONFINITE, "wide y[8] = NaN"},
+        {'s', 2, NAN, LOGREG_ERR_NONFINITE, "wide sw[2] = NaN"},
+        {'s', 6, -1.0f, LOGREG_ERR_ARG, "wide sw[6] = -1"},
+    };
+    size_t i, k;
+    int weighted, with_loss;
+    for (i = 0; i < NW * MW; i++) XW[i] = (float)((i * 7) % 11) / 11.0f - 0.5f;
+    for (i = 0; i < NW; i++) yw[i] = (float)(i % 2), sww[i] = 1.0f + (float)(i % 3);
+    for (i = 0; i < MW; i++) ww[i] = 0.01f * (float)(i % 5) - 0.02f;
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        float *arr = cases[k].arr == 'X' ? XW : cases[k].arr == 'y' ? yw : sww, old = arr[cases[k].at];
+        arr[cases[k].at] = cases[k].v;
+        for (weighted = 0; weighted < 2; weighted++)
+            for (with_loss = 0; with_loss < 2; with_loss++) {
+                static float gw[MW];
+                float gb;
+                double loss;
+                logreg_status want = cases[k].arr == 's' && !weighted ? LOGREG_OK : cases[k].want;
+                logreg_status got = logreg_loss_grad(XW, NW, MW, MW, yw, weighted ? sww : NULL, ww, 0.1f,
+                                                     with_loss ? &loss : NULL, gw, &gb);
+                CHECK(got == want, "%s: %s (weights %d, loss %d): got %s, want %s", pathname, cases[k].what, weighted,
+                      with_loss, logreg_status_string(got), logreg_status_string(want));
+            }
+        arr[cases[k].at] = old;
     }
 }
 
@@ -238,6 +275,7 @@ int main(int argc, char **argv) {
         pathname = logreg_isa_name((logreg_isa)isa);
         reset();
         test_values();
+        test_wide_values();
         test_arguments();
         test_nomem();
         test_names();
