@@ -344,7 +344,6 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
 #if !defined(LOGREG_NO_SIMD) && defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
 #define LOGREG__NEON 1
 #define LOGREG__TARGET_NEON
-#include <arm_neon.h>
 #endif
 /* 32-bit ARM: NEON with VFPv4's fused multiply-add (Cortex-A7, A15 and later), found at run time
    (getauxval on Linux) unless the compiler's flags already promise it; per-function targets need
@@ -355,10 +354,13 @@ LOGREG_API logreg_status logreg_fold_scaling(float *w, float *b, size_t m, const
 #define LOGREG__NEON 1
 #define LOGREG__NEON32 1
 #if defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+#define LOGREG__NEON32_BY_FLAGS 1 /* no target attributes, no run-time probe */
 #define LOGREG__TARGET_NEON
 #else
 #define LOGREG__TARGET_NEON __attribute__((target("fpu=neon-vfpv4")))
 #endif
+#endif
+#if defined(LOGREG__NEON)
 #include <arm_neon.h>
 #endif
 
@@ -2027,8 +2029,8 @@ static int logreg__probe_cpu(void) {
         bits |= LOGREG__CPU_AVX512;
     return bits;
 }
-#elif defined(LOGREG__NEON32) && defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
-static int logreg__probe_cpu(void) { return 1 | LOGREG__CPU_NEON; } /* the compiler's flags promise it */
+#elif defined(LOGREG__NEON32_BY_FLAGS)
+static int logreg__probe_cpu(void) { return 1 | LOGREG__CPU_NEON; }
 #elif defined(LOGREG__NEON32)
 #include <sys/auxv.h>
 static int logreg__probe_cpu(void) { /* the kernel's HWCAP_NEON (bit 12) and HWCAP_VFPv4 (bit 16) */

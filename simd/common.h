@@ -47,7 +47,6 @@
 #if !defined(LOGREG_NO_SIMD) && defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
 #define LOGREG__NEON 1
 #define LOGREG__TARGET_NEON
-#include <arm_neon.h>
 #endif
 /* 32-bit ARM: NEON with VFPv4's fused multiply-add (Cortex-A7, A15 and later), found at run time
    (getauxval on Linux) unless the compiler's flags already promise it; per-function targets need
@@ -58,10 +57,13 @@
 #define LOGREG__NEON 1
 #define LOGREG__NEON32 1
 #if defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+#define LOGREG__NEON32_BY_FLAGS 1 /* no target attributes, no run-time probe */
 #define LOGREG__TARGET_NEON
 #else
 #define LOGREG__TARGET_NEON __attribute__((target("fpu=neon-vfpv4")))
 #endif
+#endif
+#if defined(LOGREG__NEON)
 #include <arm_neon.h>
 #endif
 

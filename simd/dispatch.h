@@ -73,8 +73,8 @@ static int logreg__probe_cpu(void) {
         bits |= LOGREG__CPU_AVX512;
     return bits;
 }
-#elif defined(LOGREG__NEON32) && defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
-static int logreg__probe_cpu(void) { return 1 | LOGREG__CPU_NEON; } /* the compiler's flags promise it */
+#elif defined(LOGREG__NEON32_BY_FLAGS)
+static int logreg__probe_cpu(void) { return 1 | LOGREG__CPU_NEON; }
 #elif defined(LOGREG__NEON32)
 #include <sys/auxv.h>
 static int logreg__probe_cpu(void) { /* the kernel's HWCAP_NEON (bit 12) and HWCAP_VFPv4 (bit 16) */
