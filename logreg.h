@@ -442,8 +442,9 @@ typedef struct logreg__kernels {
                             float *acc);
     /* one block, n <= LOGREG__BLOCK_MAX rows, with r_i = sw_i (σ(z_i) - y_i):
        acc[j] += Σ r_i x_i[j]; s[0] += Σ sw_i BCE_i; s[1] += Σ r_i; s[2] += Σ sw_i.
-       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. next, if not NULL, is
-       the block that comes after this one (same ld), prefetched into L2 meanwhile. */
+       sw == NULL means all ones (the caller checks the weights); want_loss == 0 may leave s[0]
+       alone. next, if not NULL, is the block that comes after this one (same ld), prefetched
+       into L2 meanwhile. */
     unsigned (*loss_grad)(const float *X, size_t n, size_t m, size_t ld, const float *y,
                           const float *sw, const float *w, float b, int want_loss, float *acc,
                           double s[3], const float *next);
@@ -459,6 +460,8 @@ typedef struct logreg__kernels {
    LOGREG__INLINE is not used), so that the arrays live in registers and the choice is made once. */
 #define LOGREG__EACH4(s) do { size_t j; j = 0; s; j = 1; s; j = 2; s; j = 3; s; } while (0)
 
+#define LOGREG__ONE_BITS 0x3f800000u /* 1.0f */
+#define LOGREG__MAX_BITS 0x7f7fffffu /* FLT_MAX */
 LOGREG__INLINE uint32_t logreg__bits(float x) {
     uint32_t u;
     memcpy(&u, &x, sizeof u);
@@ -561,14 +564,16 @@ LOGREG__INLINE uint32_t logreg__inf_bit(float x) { return (logreg__bits(x) & 0x7
 /* The scalar reference path: portable C, every value computed in double and rounded once.
    Every SIMD path is tested against it; it is also what runs on a CPU with no SIMD path. */
 
-/* Bits the drivers turn into LOGREG_ERR_NONFINITE / _LABEL / _ARG. */
+/* Bits the drivers turn into LOGREG_ERR_NONFINITE / _LABEL / _ARG. Tested on the bits: the
+   kernels run with denormals read as zero, where -1e-40f < 0 is false (-0 is zero, though). */
 LOGREG__INLINE unsigned logreg__label_flags(float y) {
+    uint32_t u = logreg__bits(y);
     if (!logreg__finite(y)) return LOGREG__BAD_Y;
-    return (y < 0.0f || y > 1.0f) ? LOGREG__BAD_LABEL : 0u;
+    return u > LOGREG__ONE_BITS && u != 0x80000000u ? LOGREG__BAD_LABEL : 0u; /* above 1, or negative */
 }
 LOGREG__INLINE unsigned logreg__weight_flags(float sw) {
     if (!logreg__finite(sw)) return LOGREG__BAD_SW;
-    return sw < 0.0f ? LOGREG__NEG_SW : 0u;
+    return logreg__bits(sw) > 0x80000000u ? LOGREG__NEG_SW : 0u;
 }
 
 /* The same, for a block in which a vector test saw a problem. */
@@ -576,12 +581,6 @@ LOGREG__UNUSED static unsigned logreg__label_block_flags(const float *y, size_t 
     unsigned bad = 0;
     size_t i;
     for (i = 0; i < n; i++) bad |= logreg__label_flags(y[i]);
-    return bad;
-}
-LOGREG__UNUSED static unsigned logreg__weight_block_flags(const float *sw, size_t n) {
-    unsigned bad = 0;
-    size_t i;
-    for (i = 0; i < n; i++) bad |= logreg__weight_flags(sw[i]);
     return bad;
 }
 
@@ -645,7 +644,6 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
         double r = wi * logreg__scalar_residual1(z, e, (double)y[i]);
         if (!(fabs(z) <= FLT_MAX)) bad |= LOGREG__BAD_Z; /* NaN, or what a float z would overflow to */
         bad |= logreg__label_flags(y[i]);
-        if (sw) bad |= logreg__weight_flags(sw[i]);
         if (want_loss) s[0] += wi * logreg__scalar_bce(z, e, (double)y[i]);
         s[1] += r;
         s[2] += wi;
@@ -703,9 +701,13 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_store4(float *p, size_t k, 
 LOGREG__AVX2 int logreg__avx2_nonfinite(__m256 v) { /* NaN or ±Inf: v - v is NaN */
     return _mm256_movemask_ps(_mm256_cmp_ps(_mm256_sub_ps(v, v), _mm256_setzero_ps(), _CMP_NEQ_UQ));
 }
-LOGREG__AVX2 int logreg__avx2_outside01(__m256 v) { /* not in [0, 1], or NaN */
-    return 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ),
-                                                    _mm256_cmp_ps(v, _mm256_set1_ps(1.0f), _CMP_LE_OQ)));
+/* Lanes not in [0, x] for the positive float x with bits top, or NaN; by the bits (see
+   logreg__label_flags): above top as signed integers, or negative and not -0 (u & (u - 1) keeps
+   the sign bit for those only). */
+LOGREG__AVX2 int logreg__avx2_outside(__m256 v, uint32_t top) {
+    __m256i u = _mm256_castps_si256(v);
+    __m256i neg = _mm256_and_si256(u, _mm256_sub_epi32(u, _mm256_set1_epi32(1)));
+    return _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(_mm256_cmpgt_epi32(u, _mm256_set1_epi32((int)top)), neg)));
 }
 
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
@@ -854,18 +856,16 @@ LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t l
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, __m256 yv, __m256 wv, size_t k,
-                                                           int want_loss, int weighted, __m256 v[3], int bad[3]) {
+                                                           int want_loss, int weighted, __m256 v[3], int bad[2]) {
     const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
     __m256 rv = logreg__avx2_residual_e(zv, e, yv);
     if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
     if (scale) rv = _mm256_mul_ps(rv, wv);
     bad[0] |= logreg__avx2_nonfinite(zv);
-    bad[1] |= logreg__avx2_outside01(yv);
+    bad[1] |= logreg__avx2_outside(yv, LOGREG__ONE_BITS);
     if (weighted) {
-        bad[2] |= 0xff & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(wv, _mm256_setzero_ps(), _CMP_GE_OQ),
-                                                           _mm256_cmp_ps(wv, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
         v[2] = _mm256_add_ps(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -881,7 +881,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, 
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr4(float *z, const float *y, const float *sw, size_t k,
-                                                         int want_loss, int weighted, __m256 v[6], int bad[3]) {
+                                                         int want_loss, int weighted, __m256 v[6], int bad[2]) {
     const size_t W = LOGREG__AVX2_W;
     __m256 zv[4], yv[4], wv[4], e[4];
     logreg__avx2_load4(z, k, zv);
@@ -894,7 +894,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr4(float *z, const float *
     logreg__avx2_store4(z, k, zv);
 }
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
+                                                             int want_loss, int weighted, __m256 v[6], int bad[2]) {
     const size_t W4 = 4 * LOGREG__AVX2_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) logreg__avx2_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
@@ -904,7 +904,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const flo
 LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                  int want_loss, double s[3]) {
     __m256 v[6];
-    int bad[3] = {0, 0, 0};
+    int bad[2] = {0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
     if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
     else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
@@ -913,8 +913,7 @@ LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const
     if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
     s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
     s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
 }
 
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t n, size_t m, size_t ld,
@@ -1084,9 +1083,11 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_store4(float *p, size_t
 LOGREG__AVX512 __mmask16 logreg__avx512_nonfinite(__m512 v) { /* NaN or ±Inf */
     return _mm512_fpclass_ps_mask(v, 0x99);
 }
-LOGREG__AVX512 __mmask16 logreg__avx512_outside01(__m512 v) { /* not in [0, 1], or NaN */
-    return ~(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GE_OQ) &
-             _mm512_cmp_ps_mask(v, _mm512_set1_ps(1.0f), _CMP_LE_OQ));
+/* Lanes not in [0, x] for the positive float x with bits top, or NaN; by the bits (see
+   logreg__label_flags): above top as unsigned, and not -0. */
+LOGREG__AVX512 __mmask16 logreg__avx512_outside(__m512 v, uint32_t top) {
+    __m512i u = _mm512_castps_si512(v);
+    return _mm512_cmpgt_epu32_mask(u, _mm512_set1_epi32((int)top)) & _mm512_test_epi32_mask(u, _mm512_set1_epi32(0x7fffffff));
 }
 
 /* T_k = 2^(k/16) rounded to float and its relative error d_k, as bits (see common.h) */
@@ -1315,16 +1316,14 @@ LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512 e, __m512 yv, __m512 wv, __mmask16 k,
-                                                               int want_loss, int weighted, __m512 v[3], __mmask16 bad[3]) {
+                                                               int want_loss, int weighted, __m512 v[3], __mmask16 bad[2]) {
     __m512 rv = logreg__avx512_residual_e(zv, e, yv);
     bad[0] |= logreg__avx512_nonfinite(zv) & k;
-    bad[1] |= logreg__avx512_outside01(yv) & k;
+    bad[1] |= logreg__avx512_outside(yv, LOGREG__ONE_BITS) & k;
     if (weighted) {
         rv = _mm512_mul_ps(rv, wv);
-        bad[2] |= ~(_mm512_cmp_ps_mask(wv, _mm512_setzero_ps(), _CMP_GE_OQ) &
-                    _mm512_cmp_ps_mask(wv, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ)) & k;
         v[2] = _mm512_add_ps(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -1341,7 +1340,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr4(float *z, const float *y, const float *sw, size_t k,
-                                                             int want_loss, int weighted, __m512 v[6], __mmask16 bad[3]) {
+                                                             int want_loss, int weighted, __m512 v[6], __mmask16 bad[2]) {
     const size_t W = LOGREG__AVX512_W;
     __m512 zv[4], yv[4], wv[4], e[4];
     logreg__avx512_load4(z, k, zv);
@@ -1354,7 +1353,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr4(float *z, const flo
     logreg__avx512_store4(z, k, zv);
 }
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const float *y, const float *sw, size_t n, int want_loss,
-                                                                 int weighted, uintptr_t next, size_t ld, __m512 v[6], __mmask16 bad[3]) {
+                                                                 int weighted, uintptr_t next, size_t ld, __m512 v[6], __mmask16 bad[2]) {
     const size_t W4 = 4 * LOGREG__AVX512_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) {
@@ -1368,7 +1367,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const
 LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n, int want_loss,
                                                      double s[3], uintptr_t next, size_t ld) {
     __m512 v[6];
-    __mmask16 bad[3] = {0, 0, 0};
+    __mmask16 bad[2] = {0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = _mm512_setzero_ps());
     if (sw && want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 1, next, ld, v, bad);
     else if (sw) logreg__avx512_lr_rows(z, y, sw, n, 0, 1, next, ld, v, bad);
@@ -1377,8 +1376,7 @@ LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, c
     if (want_loss) s[0] += logreg__avx512_hsum(_mm512_add_ps(v[0], v[3]));
     s[1] += logreg__avx512_hsum(_mm512_add_ps(v[1], v[4]));
     s[2] += sw ? (double)logreg__avx512_hsum(_mm512_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
 }
 
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, size_t n, size_t m, size_t ld,
@@ -1613,8 +1611,11 @@ LOGREG__NEON_INLINE void logreg__neon_store4(float *p, size_t k, const float32x4
 LOGREG__NEON_INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
     return logreg__neon_maxv(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
 }
-LOGREG__NEON_INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1], or NaN */
-    return logreg__neon_maxv(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
+/* Lanes not in [0, x] for the positive float x with bits top, or NaN; by the bits (see
+   logreg__label_flags): above top as unsigned, and not -0. */
+LOGREG__NEON_INLINE uint32_t logreg__neon_outside(float32x4_t v, uint32_t top) {
+    uint32x4_t u = vreinterpretq_u32_f32(v);
+    return logreg__neon_maxv(vandq_u32(vcgtq_u32(u, vdupq_n_u32(top)), vtstq_u32(u, vdupq_n_u32(0x7fffffffu))));
 }
 
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
@@ -1766,18 +1767,17 @@ LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, s
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
 LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
-                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
+                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[2]) {
     static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
     float32x4_t rv = logreg__neon_residual_e(zv, e, yv);
     if (!weighted && k < LOGREG__NEON_W) wv = logreg__neon_load(ones, k);
     if (scale) rv = vmulq_f32(rv, wv);
     bad[0] |= logreg__neon_nonfinite(zv);
-    bad[1] |= logreg__neon_outside01(yv);
+    bad[1] |= logreg__neon_outside(yv, LOGREG__ONE_BITS);
     if (weighted) {
-        bad[2] |= logreg__neon_maxv(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
         v[2] = vaddq_f32(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -1793,7 +1793,7 @@ LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, 
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
-                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[2]) {
     const size_t W = LOGREG__NEON_W;
     float32x4_t zv[4], yv[4], wv[4], e[4];
     logreg__neon_load4(z, k, zv);
@@ -1806,7 +1806,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float 
     logreg__neon_store4(z, k, zv);
 }
 LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[2]) {
     const size_t W4 = 4 * LOGREG__NEON_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
@@ -1816,7 +1816,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const fl
 LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                         int want_loss, double s[3]) {
     float32x4_t v[6];
-    uint32_t bad[3] = {0, 0, 0};
+    uint32_t bad[2] = {0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
     if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
     else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
@@ -1825,8 +1825,7 @@ LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y
     if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
     s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
     s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
 }
 
 LOGREG__TARGET_NEON static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
@@ -2201,6 +2200,31 @@ typedef struct logreg__labels {
     float *lab;
 } logreg__labels;
 
+/* The weights' flags, and the power of two (*scale) the kernels should see them multiplied by:
+   1 unless the largest weight is outside [2^-32, 2^32], else the one that brings it into [1, 2).
+   The weighted means do not change and nothing rounds differently, but the kernels' float sums
+   neither overflow (weights near FLT_MAX) nor lose denormal weights (they run with denormals
+   read as zero). Checked here, on the unscaled bits: scaling down could turn -1e-40 into -0. */
+static unsigned logreg__weight_scan(const float *sw, size_t n, double *scale) {
+    uint32_t top = 0; /* the largest finite weight's bits: non-negative floats order as their bits */
+    unsigned bad = 0;
+    size_t i;
+    int e;
+    for (i = 0; i < n; i++) {
+        uint32_t u = logreg__bits(sw[i]);
+        bad |= logreg__weight_flags(sw[i]);
+        top = u > top && u <= LOGREG__MAX_BITS ? u : top;
+    }
+    *scale = 1.0;
+    if (top != 0 && (top < 0x2f800000u || top > 0x4f800000u)) { /* 2^-32, 2^32 */
+        float x;
+        memcpy(&x, &top, sizeof x);
+        (void)frexp((double)x, &e);
+        *scale = ldexp(1.0, 1 - e);
+    }
+    return bad;
+}
+
 /* Mean loss and gradient of K models, in double, in one pass over X: each block of rows comes
    from memory once and from cache for every model. Model c has weights W + c*m and bias B[c];
    its gradient goes to g + c*(m+1) (m weights, then the bias), its mean loss to loss[c] (not
@@ -2211,21 +2235,27 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
                                          float *acc) {
     size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
     int fetch = logreg__prefetches(n, ld);
-    double wsum = 0.0, inv;
-    unsigned bad = 0;
+    double wsum = 0.0, inv, scale = 1.0;
+    unsigned bad = sw ? logreg__weight_scan(sw, n, &scale) : 0u;
+    float swb[LOGREG__BLOCK_MAX]; /* a block's weights times scale */
     memset(g, 0, K * d * sizeof(double));
     memset(acc, 0, K * m * sizeof(float));
     if (loss) memset(loss, 0, K * sizeof(double));
     for (i = 0; i < n; i += nb) {
+        const float *swk = sw ? sw + i : NULL;
         nb = n - i < rows ? n - i : rows;
         if (L->cls)
             for (c = 0; c < K; c++)
                 for (r = 0; r < nb; r++) L->lab[c * LOGREG__BLOCK_MAX + r] = (size_t)L->cls[i + r] == c ? 1.0f : 0.0f;
+        if (scale != 1.0) {
+            for (r = 0; r < nb; r++) swb[r] = (float)(sw[i + r] * scale);
+            swk = swb;
+        }
         for (c = 0; c < K; c++) { /* the first model's pass fetches the next block for all */
             double s[3] = {0.0, 0.0, 0.0};
             const float *next = fetch && c == 0 && i + nb < n ? X + (i + nb) * ld : NULL;
             bad |= k->loss_grad(X + i * ld, nb, m, ld, L->cls ? L->lab + c * LOGREG__BLOCK_MAX : L->y + i,
-                                sw ? sw + i : NULL, W + c * m, B[c], loss != NULL, acc + c * m, s, next);
+                                swk, W + c * m, B[c], loss != NULL, acc + c * m, s, next);
             if (loss) loss[c] += s[0];
             g[c * d + m] += s[1];
             if (c == 0) wsum += s[2];

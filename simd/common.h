@@ -145,8 +145,9 @@ typedef struct logreg__kernels {
                             float *acc);
     /* one block, n <= LOGREG__BLOCK_MAX rows, with r_i = sw_i (σ(z_i) - y_i):
        acc[j] += Σ r_i x_i[j]; s[0] += Σ sw_i BCE_i; s[1] += Σ r_i; s[2] += Σ sw_i.
-       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. next, if not NULL, is
-       the block that comes after this one (same ld), prefetched into L2 meanwhile. */
+       sw == NULL means all ones (the caller checks the weights); want_loss == 0 may leave s[0]
+       alone. next, if not NULL, is the block that comes after this one (same ld), prefetched
+       into L2 meanwhile. */
     unsigned (*loss_grad)(const float *X, size_t n, size_t m, size_t ld, const float *y,
                           const float *sw, const float *w, float b, int want_loss, float *acc,
                           double s[3], const float *next);
@@ -162,6 +163,8 @@ typedef struct logreg__kernels {
    LOGREG__INLINE is not used), so that the arrays live in registers and the choice is made once. */
 #define LOGREG__EACH4(s) do { size_t j; j = 0; s; j = 1; s; j = 2; s; j = 3; s; } while (0)
 
+#define LOGREG__ONE_BITS 0x3f800000u /* 1.0f */
+#define LOGREG__MAX_BITS 0x7f7fffffu /* FLT_MAX */
 LOGREG__INLINE uint32_t logreg__bits(float x) {
     uint32_t u;
     memcpy(&u, &x, sizeof u);

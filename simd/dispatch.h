@@ -245,6 +245,31 @@ typedef struct logreg__labels {
     float *lab;
 } logreg__labels;
 
+/* The weights' flags, and the power of two (*scale) the kernels should see them multiplied by:
+   1 unless the largest weight is outside [2^-32, 2^32], else the one that brings it into [1, 2).
+   The weighted means do not change and nothing rounds differently, but the kernels' float sums
+   neither overflow (weights near FLT_MAX) nor lose denormal weights (they run with denormals
+   read as zero). Checked here, on the unscaled bits: scaling down could turn -1e-40 into -0. */
+static unsigned logreg__weight_scan(const float *sw, size_t n, double *scale) {
+    uint32_t top = 0; /* the largest finite weight's bits: non-negative floats order as their bits */
+    unsigned bad = 0;
+    size_t i;
+    int e;
+    for (i = 0; i < n; i++) {
+        uint32_t u = logreg__bits(sw[i]);
+        bad |= logreg__weight_flags(sw[i]);
+        top = u > top && u <= LOGREG__MAX_BITS ? u : top;
+    }
+    *scale = 1.0;
+    if (top != 0 && (top < 0x2f800000u || top > 0x4f800000u)) { /* 2^-32, 2^32 */
+        float x;
+        memcpy(&x, &top, sizeof x);
+        (void)frexp((double)x, &e);
+        *scale = ldexp(1.0, 1 - e);
+    }
+    return bad;
+}
+
 /* Mean loss and gradient of K models, in double, in one pass over X: each block of rows comes
    from memory once and from cache for every model. Model c has weights W + c*m and bias B[c];
    its gradient goes to g + c*(m+1) (m weights, then the bias), its mean loss to loss[c] (not
@@ -255,21 +280,27 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
                                          float *acc) {
     size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
     int fetch = logreg__prefetches(n, ld);
-    double wsum = 0.0, inv;
-    unsigned bad = 0;
+    double wsum = 0.0, inv, scale = 1.0;
+    unsigned bad = sw ? logreg__weight_scan(sw, n, &scale) : 0u;
+    float swb[LOGREG__BLOCK_MAX]; /* a block's weights times scale */
     memset(g, 0, K * d * sizeof(double));
     memset(acc, 0, K * m * sizeof(float));
     if (loss) memset(loss, 0, K * sizeof(double));
     for (i = 0; i < n; i += nb) {
+        const float *swk = sw ? sw + i : NULL;
         nb = n - i < rows ? n - i : rows;
         if (L->cls)
             for (c = 0; c < K; c++)
                 for (r = 0; r < nb; r++) L->lab[c * LOGREG__BLOCK_MAX + r] = (size_t)L->cls[i + r] == c ? 1.0f : 0.0f;
+        if (scale != 1.0) {
+            for (r = 0; r < nb; r++) swb[r] = (float)(sw[i + r] * scale);
+            swk = swb;
+        }
         for (c = 0; c < K; c++) { /* the first model's pass fetches the next block for all */
             double s[3] = {0.0, 0.0, 0.0};
             const float *next = fetch && c == 0 && i + nb < n ? X + (i + nb) * ld : NULL;
             bad |= k->loss_grad(X + i * ld, nb, m, ld, L->cls ? L->lab + c * LOGREG__BLOCK_MAX : L->y + i,
-                                sw ? sw + i : NULL, W + c * m, B[c], loss != NULL, acc + c * m, s, next);
+                                swk, W + c * m, B[c], loss != NULL, acc + c * m, s, next);
             if (loss) loss[c] += s[0];
             g[c * d + m] += s[1];
             if (c == 0) wsum += s[2];

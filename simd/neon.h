@@ -60,8 +60,11 @@ LOGREG__NEON_INLINE void logreg__neon_store4(float *p, size_t k, const float32x4
 LOGREG__NEON_INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
     return logreg__neon_maxv(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
 }
-LOGREG__NEON_INLINE uint32_t logreg__neon_outside01(float32x4_t v) { /* not in [0, 1], or NaN */
-    return logreg__neon_maxv(vmvnq_u32(vandq_u32(vcgeq_f32(v, vdupq_n_f32(0.0f)), vcleq_f32(v, vdupq_n_f32(1.0f)))));
+/* Lanes not in [0, x] for the positive float x with bits top, or NaN; by the bits (see
+   logreg__label_flags): above top as unsigned, and not -0. */
+LOGREG__NEON_INLINE uint32_t logreg__neon_outside(float32x4_t v, uint32_t top) {
+    uint32x4_t u = vreinterpretq_u32_f32(v);
+    return logreg__neon_maxv(vandq_u32(vcgtq_u32(u, vdupq_n_u32(top)), vtstq_u32(u, vdupq_n_u32(0x7fffffffu))));
 }
 
 /* T_k = 2^(k/8) rounded to float less k << 20, and T_k's relative error d_k, as bits (see
@@ -213,18 +216,17 @@ LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, s
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
 LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
-                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
+                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[2]) {
     static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
     float32x4_t rv = logreg__neon_residual_e(zv, e, yv);
     if (!weighted && k < LOGREG__NEON_W) wv = logreg__neon_load(ones, k);
     if (scale) rv = vmulq_f32(rv, wv);
     bad[0] |= logreg__neon_nonfinite(zv);
-    bad[1] |= logreg__neon_outside01(yv);
+    bad[1] |= logreg__neon_outside(yv, LOGREG__ONE_BITS);
     if (weighted) {
-        bad[2] |= logreg__neon_maxv(vmvnq_u32(vandq_u32(vcgeq_f32(wv, vdupq_n_f32(0.0f)), vcleq_f32(wv, vdupq_n_f32(FLT_MAX)))));
         v[2] = vaddq_f32(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -240,7 +242,7 @@ LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, 
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
-                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[2]) {
     const size_t W = LOGREG__NEON_W;
     float32x4_t zv[4], yv[4], wv[4], e[4];
     logreg__neon_load4(z, k, zv);
@@ -253,7 +255,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float 
     logreg__neon_store4(z, k, zv);
 }
 LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
+                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[2]) {
     const size_t W4 = 4 * LOGREG__NEON_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
@@ -263,7 +265,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const fl
 LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                         int want_loss, double s[3]) {
     float32x4_t v[6];
-    uint32_t bad[3] = {0, 0, 0};
+    uint32_t bad[2] = {0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
     if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
     else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
@@ -272,8 +274,7 @@ LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y
     if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
     s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
     s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
-           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
 }
 
 LOGREG__TARGET_NEON static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,

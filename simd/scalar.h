@@ -2,14 +2,16 @@
    Every SIMD path is tested against it; it is also what runs on a CPU with no SIMD path. */
 #include "common.h"
 
-/* Bits the drivers turn into LOGREG_ERR_NONFINITE / _LABEL / _ARG. */
+/* Bits the drivers turn into LOGREG_ERR_NONFINITE / _LABEL / _ARG. Tested on the bits: the
+   kernels run with denormals read as zero, where -1e-40f < 0 is false (-0 is zero, though). */
 LOGREG__INLINE unsigned logreg__label_flags(float y) {
+    uint32_t u = logreg__bits(y);
     if (!logreg__finite(y)) return LOGREG__BAD_Y;
-    return (y < 0.0f || y > 1.0f) ? LOGREG__BAD_LABEL : 0u;
+    return u > LOGREG__ONE_BITS && u != 0x80000000u ? LOGREG__BAD_LABEL : 0u; /* above 1, or negative */
 }
 LOGREG__INLINE unsigned logreg__weight_flags(float sw) {
     if (!logreg__finite(sw)) return LOGREG__BAD_SW;
-    return sw < 0.0f ? LOGREG__NEG_SW : 0u;
+    return logreg__bits(sw) > 0x80000000u ? LOGREG__NEG_SW : 0u;
 }
 
 /* The same, for a block in which a vector test saw a problem. */
@@ -17,12 +19,6 @@ LOGREG__UNUSED static unsigned logreg__label_block_flags(const float *y, size_t 
     unsigned bad = 0;
     size_t i;
     for (i = 0; i < n; i++) bad |= logreg__label_flags(y[i]);
-    return bad;
-}
-LOGREG__UNUSED static unsigned logreg__weight_block_flags(const float *sw, size_t n) {
-    unsigned bad = 0;
-    size_t i;
-    for (i = 0; i < n; i++) bad |= logreg__weight_flags(sw[i]);
     return bad;
 }
 
@@ -86,7 +82,6 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
         double r = wi * logreg__scalar_residual1(z, e, (double)y[i]);
         if (!(fabs(z) <= FLT_MAX)) bad |= LOGREG__BAD_Z; /* NaN, or what a float z would overflow to */
         bad |= logreg__label_flags(y[i]);
-        if (sw) bad |= logreg__weight_flags(sw[i]);
         if (want_loss) s[0] += wi * logreg__scalar_bce(z, e, (double)y[i]);
         s[1] += r;
         s[2] += wi;

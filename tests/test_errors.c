@@ -48,7 +48,7 @@ static void expect_train(const float *Xp, size_t n, const float *yp, const logre
     memcpy(w0, w, sizeof w0);
     expect(logreg_train(Xp, n, M, M, yp, o, w0, &b, NULL), want, what);
     untouched = memcmp(w0, w, sizeof w0) == 0; /* bitwise: w may hold the NaN under test */
-    CHECK(untouched && b == 0.25f, "%s: %s: w or b changed by a refused call", pathname, what);
+    if (want != LOGREG_OK) CHECK(untouched && b == 0.25f, "%s: %s: w or b changed by a refused call", pathname, what);
 }
 
 static void poke(float *where, float value, void (*test)(const char *), const char *what) {
@@ -92,6 +92,11 @@ static void test_values(void) {
         {'s', 4, NAN, LOGREG_ERR_NONFINITE, "sw[4] = NaN"},
         {'s', 9, INFINITY, LOGREG_ERR_NONFINITE, "sw[9] = Inf"},
         {'s', 31, -1.0f, LOGREG_ERR_ARG, "sw[31] = -1"},
+        /* by the bits: the SIMD kernels read denormals as zero, but -0 is zero */
+        {'y', 7, -1e-40f, LOGREG_ERR_LABEL, "y[7] = -1e-40"},
+        {'y', 2, -0.0f, LOGREG_OK, "y[2] = -0"},
+        {'s', 12, -1e-40f, LOGREG_ERR_ARG, "sw[12] = -1e-40"},
+        {'s', 5, -0.0f, LOGREG_OK, "sw[5] = -0"},
         {'w', 0, NAN, LOGREG_ERR_NONFINITE, "w[0] = NaN"},
         {'w', M - 1, -INFINITY, LOGREG_ERR_NONFINITE, "w[last] = -Inf"},
     };
@@ -115,6 +120,8 @@ static void test_wide_values(void) {
         {'y', 8, NAN, LOGREG_ERR_NONFINITE, "wide y[8] = NaN"},
         {'s', 2, NAN, LOGREG_ERR_NONFINITE, "wide sw[2] = NaN"},
         {'s', 6, -1.0f, LOGREG_ERR_ARG, "wide sw[6] = -1"},
+        {'y', 3, -1e-40f, LOGREG_ERR_LABEL, "wide y[3] = -1e-40"},
+        {'s', 7, -1e-40f, LOGREG_ERR_ARG, "wide sw[7] = -1e-40"},
     };
     size_t i, k;
     int weighted, with_loss;

@@ -237,6 +237,31 @@ static void test_alignment(void) {
     drop(&P);
 }
 
+/* Weighted means do not change when every weight is multiplied by the same power of two, and
+   no rounding does either: weights 1, 2, 3 times 2^-20, times 2^125 (whose block sums pass
+   FLT_MAX) and times 2^-140 (all denormal, which the SIMD kernels read as zero) must give the
+   results of 1, 2, 3 bit for bit; also with one weight 2^-149, the smallest denormal, against
+   2^-149 divided by the factor in the unscaled call. */
+static void test_weight_scale(void) {
+    static const float scales[] = {0x1p-20f, 0x1p125f, 0x1p-140f};
+    size_t n = 1000, m = 19, i, k;
+    problem P = make(n, m, m, 0, 4, 1);
+    buf sw = buf_new(n, 0);
+    float ref_g[20], g[20];
+    double ref_l, l;
+    for (k = 0; k < 2 * sizeof scales / sizeof scales[0]; k++) {
+        float f = scales[k / 2];
+        for (i = 0; i < n; i++) P.sw.p[i] = (float)(1 + i % 3), sw.p[i] = P.sw.p[i] * f;
+        if (k % 2) P.sw.p[n / 2] = 0x1p-149f / f, sw.p[n / 2] = 0x1p-149f;
+        CHECK_OK(logreg_loss_grad(P.X.p, n, m, m, P.y.p, P.sw.p, P.w.p, P.b, &ref_l, ref_g, ref_g + m));
+        CHECK_OK(logreg_loss_grad(P.X.p, n, m, m, P.y.p, sw.p, P.w.p, P.b, &l, g, g + m));
+        CHECK(l == ref_l && memcmp(g, ref_g, sizeof g) == 0, "%s: weights times %g%s: loss %.9g vs %.9g, gradient %s",
+              path_name(), (double)f, k % 2 ? " (one 2^-149)" : "", l, ref_l, memcmp(g, ref_g, sizeof g) ? "differs" : "same");
+    }
+    free(sw.mem);
+    drop(&P);
+}
+
 /* The promise for long sums: 10^7 rows within 1e-5 of double precision. */
 static void test_long_sum(const float *X, const float *y, size_t n, size_t m) {
     float w[4] = {0.3f, -0.2f, 0.1f, 0.05f}, gw[5];
@@ -318,6 +343,7 @@ int main(int argc, char **argv) {
         test_sigmoid();
         test_shapes((logreg_isa)isa);
         test_alignment();
+        test_weight_scale();
         test_finite_differences();
         test_long_sum(Xb, yb, big, m4);
 #if defined(LOGREG__NEON32)
