@@ -442,9 +442,8 @@ typedef struct logreg__kernels {
                             float *acc);
     /* one block, n <= LOGREG__BLOCK_MAX rows, with r_i = sw_i (σ(z_i) - y_i):
        acc[j] += Σ r_i x_i[j]; s[0] += Σ sw_i BCE_i; s[1] += Σ r_i; s[2] += Σ sw_i.
-       sw == NULL means all ones (the caller checks the weights); want_loss == 0 may leave s[0]
-       alone. next, if not NULL, is the block that comes after this one (same ld), prefetched
-       into L2 meanwhile. */
+       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. next, if not NULL, is
+       the block that comes after this one (same ld), prefetched into L2 meanwhile. */
     unsigned (*loss_grad)(const float *X, size_t n, size_t m, size_t ld, const float *y,
                           const float *sw, const float *w, float b, int want_loss, float *acc,
                           double s[3], const float *next);
@@ -583,6 +582,12 @@ LOGREG__UNUSED static unsigned logreg__label_block_flags(const float *y, size_t 
     for (i = 0; i < n; i++) bad |= logreg__label_flags(y[i]);
     return bad;
 }
+LOGREG__UNUSED static unsigned logreg__weight_block_flags(const float *sw, size_t n) {
+    unsigned bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) bad |= logreg__weight_flags(sw[i]);
+    return bad;
+}
 
 LOGREG__INLINE double logreg__scalar_sigmoid1(double z) { return 1.0 / (1.0 + exp(-z)); }
 
@@ -644,6 +649,7 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
         double r = wi * logreg__scalar_residual1(z, e, (double)y[i]);
         if (!(fabs(z) <= FLT_MAX)) bad |= LOGREG__BAD_Z; /* NaN, or what a float z would overflow to */
         bad |= logreg__label_flags(y[i]);
+        if (sw) bad |= logreg__weight_flags(sw[i]);
         if (want_loss) s[0] += wi * logreg__scalar_bce(z, e, (double)y[i]);
         s[1] += r;
         s[2] += wi;
@@ -856,9 +862,9 @@ LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t l
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, __m256 yv, __m256 wv, size_t k,
-                                                           int want_loss, int weighted, __m256 v[3], int bad[2]) {
+                                                           int want_loss, int weighted, __m256 v[3], int bad[3]) {
     const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
     __m256 rv = logreg__avx2_residual_e(zv, e, yv);
     if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
@@ -866,6 +872,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, 
     bad[0] |= logreg__avx2_nonfinite(zv);
     bad[1] |= logreg__avx2_outside(yv, LOGREG__ONE_BITS);
     if (weighted) {
+        bad[2] |= logreg__avx2_outside(wv, LOGREG__MAX_BITS);
         v[2] = _mm256_add_ps(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -881,7 +888,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, 
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr4(float *z, const float *y, const float *sw, size_t k,
-                                                         int want_loss, int weighted, __m256 v[6], int bad[2]) {
+                                                         int want_loss, int weighted, __m256 v[6], int bad[3]) {
     const size_t W = LOGREG__AVX2_W;
     __m256 zv[4], yv[4], wv[4], e[4];
     logreg__avx2_load4(z, k, zv);
@@ -894,7 +901,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr4(float *z, const float *
     logreg__avx2_store4(z, k, zv);
 }
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                                             int want_loss, int weighted, __m256 v[6], int bad[2]) {
+                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
     const size_t W4 = 4 * LOGREG__AVX2_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) logreg__avx2_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
@@ -904,7 +911,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const flo
 LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                  int want_loss, double s[3]) {
     __m256 v[6];
-    int bad[2] = {0, 0};
+    int bad[3] = {0, 0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
     if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
     else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
@@ -913,7 +920,8 @@ LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const
     if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
     s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
     s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t n, size_t m, size_t ld,
@@ -1316,13 +1324,14 @@ LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512 e, __m512 yv, __m512 wv, __mmask16 k,
-                                                               int want_loss, int weighted, __m512 v[3], __mmask16 bad[2]) {
+                                                               int want_loss, int weighted, __m512 v[3], __mmask16 bad[3]) {
     __m512 rv = logreg__avx512_residual_e(zv, e, yv);
     bad[0] |= logreg__avx512_nonfinite(zv) & k;
     bad[1] |= logreg__avx512_outside(yv, LOGREG__ONE_BITS) & k;
     if (weighted) {
+        bad[2] |= logreg__avx512_outside(wv, LOGREG__MAX_BITS) & k;
         rv = _mm512_mul_ps(rv, wv);
         v[2] = _mm512_add_ps(v[2], wv);
     }
@@ -1340,7 +1349,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr4(float *z, const float *y, const float *sw, size_t k,
-                                                             int want_loss, int weighted, __m512 v[6], __mmask16 bad[2]) {
+                                                             int want_loss, int weighted, __m512 v[6], __mmask16 bad[3]) {
     const size_t W = LOGREG__AVX512_W;
     __m512 zv[4], yv[4], wv[4], e[4];
     logreg__avx512_load4(z, k, zv);
@@ -1353,7 +1362,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr4(float *z, const flo
     logreg__avx512_store4(z, k, zv);
 }
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const float *y, const float *sw, size_t n, int want_loss,
-                                                                 int weighted, uintptr_t next, size_t ld, __m512 v[6], __mmask16 bad[2]) {
+                                                                 int weighted, uintptr_t next, size_t ld, __m512 v[6], __mmask16 bad[3]) {
     const size_t W4 = 4 * LOGREG__AVX512_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) {
@@ -1367,7 +1376,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const
 LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n, int want_loss,
                                                      double s[3], uintptr_t next, size_t ld) {
     __m512 v[6];
-    __mmask16 bad[2] = {0, 0};
+    __mmask16 bad[3] = {0, 0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = _mm512_setzero_ps());
     if (sw && want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 1, next, ld, v, bad);
     else if (sw) logreg__avx512_lr_rows(z, y, sw, n, 0, 1, next, ld, v, bad);
@@ -1376,7 +1385,8 @@ LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, c
     if (want_loss) s[0] += logreg__avx512_hsum(_mm512_add_ps(v[0], v[3]));
     s[1] += logreg__avx512_hsum(_mm512_add_ps(v[1], v[4]));
     s[2] += sw ? (double)logreg__avx512_hsum(_mm512_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, size_t n, size_t m, size_t ld,
@@ -1767,9 +1777,9 @@ LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, s
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
 LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
-                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[2]) {
+                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
     static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
     float32x4_t rv = logreg__neon_residual_e(zv, e, yv);
@@ -1778,6 +1788,7 @@ LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, 
     bad[0] |= logreg__neon_nonfinite(zv);
     bad[1] |= logreg__neon_outside(yv, LOGREG__ONE_BITS);
     if (weighted) {
+        bad[2] |= logreg__neon_outside(wv, LOGREG__MAX_BITS);
         v[2] = vaddq_f32(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -1793,7 +1804,7 @@ LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, 
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
-                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[2]) {
+                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W = LOGREG__NEON_W;
     float32x4_t zv[4], yv[4], wv[4], e[4];
     logreg__neon_load4(z, k, zv);
@@ -1806,7 +1817,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float 
     logreg__neon_store4(z, k, zv);
 }
 LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[2]) {
+                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W4 = 4 * LOGREG__NEON_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
@@ -1816,7 +1827,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const fl
 LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                         int want_loss, double s[3]) {
     float32x4_t v[6];
-    uint32_t bad[2] = {0, 0};
+    uint32_t bad[3] = {0, 0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
     if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
     else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
@@ -1825,7 +1836,8 @@ LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y
     if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
     s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
     s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_NEON static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,
@@ -2200,44 +2212,33 @@ typedef struct logreg__labels {
     float *lab;
 } logreg__labels;
 
-/* The weights' flags, and the power of two (*scale) the kernels should see them multiplied by:
-   1 unless the largest weight is outside [2^-32, 2^32], else the one that brings it into [1, 2).
-   The weighted means do not change and nothing rounds differently, but the kernels' float sums
-   neither overflow (weights near FLT_MAX) nor lose denormal weights (they run with denormals
-   read as zero). Checked here, on the unscaled bits: scaling down could turn -1e-40 into -0. */
-static unsigned logreg__weight_scan(const float *sw, size_t n, double *scale) {
-    uint32_t top = 0; /* the largest finite weight's bits: non-negative floats order as their bits */
-    unsigned bad = 0;
+/* The power of two to multiply the weights by when a pass's sum of weights came out outside
+   [2^-32, 2^100]: weights so large that the kernels' float sums may overflow, or so small that
+   they read them as zero (denormals) or their products underflow. It brings the largest weight
+   into [1, 2), or is 1 if that is in [2^-32, 2^32]; the weighted means do not change, and
+   nothing rounds differently. The weights have been checked (finite, not negative). */
+static double logreg__weight_scale(const float *sw, size_t n) {
+    uint32_t top = 0, u;
+    float x;
     size_t i;
     int e;
-    for (i = 0; i < n; i++) {
-        uint32_t u = logreg__bits(sw[i]);
-        bad |= logreg__weight_flags(sw[i]);
-        top = u > top && u <= LOGREG__MAX_BITS ? u : top;
-    }
-    *scale = 1.0;
-    if (top != 0 && (top < 0x2f800000u || top > 0x4f800000u)) { /* 2^-32, 2^32 */
-        float x;
-        memcpy(&x, &top, sizeof x);
-        (void)frexp((double)x, &e);
-        *scale = ldexp(1.0, 1 - e);
-    }
-    return bad;
+    for (i = 0; i < n; i++) top = (u = logreg__bits(sw[i])) > top && u < 0x80000000u ? u : top; /* not -0 */
+    if (top == 0 || (top >= 0x2f800000u && top <= 0x4f800000u)) return 1.0; /* 2^-32, 2^32 */
+    memcpy(&x, &top, sizeof x); /* non-negative floats order as their bits */
+    (void)frexp((double)x, &e);
+    return ldexp(1.0, 1 - e);
 }
 
-/* Mean loss and gradient of K models, in double, in one pass over X: each block of rows comes
-   from memory once and from cache for every model. Model c has weights W + c*m and bias B[c];
-   its gradient goes to g + c*(m+1) (m weights, then the bias), its mean loss to loss[c] (not
-   computed when loss is NULL). acc is K*m floats of scratch. Shapes, W and B are checked. */
-static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n, size_t m,
-                                         size_t ld, const logreg__labels *L, const float *sw,
-                                         const float *W, const float *B, double *loss, double *g,
-                                         float *acc) {
-    size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
+/* One pass of loss_grad_d with the weights multiplied by scale: the unnormalized sums in loss
+   and g, the kernels' flags returned, the sum of weights in *wsum. */
+static unsigned logreg__pass(const logreg__kernels *k, const float *X, size_t n, size_t m, size_t ld,
+                             const logreg__labels *L, const float *sw, double scale, const float *W,
+                             const float *B, double *loss, double *g, float *acc, double *wsum) {
+    size_t rows = logreg__block_rows(m), since = 0, i, c, r, nb, K = L->K, d = m + 1;
     int fetch = logreg__prefetches(n, ld);
-    double wsum = 0.0, inv, scale = 1.0;
-    unsigned bad = sw ? logreg__weight_scan(sw, n, &scale) : 0u;
+    unsigned bad = 0;
     float swb[LOGREG__BLOCK_MAX]; /* a block's weights times scale */
+    *wsum = 0.0;
     memset(g, 0, K * d * sizeof(double));
     memset(acc, 0, K * m * sizeof(float));
     if (loss) memset(loss, 0, K * sizeof(double));
@@ -2258,7 +2259,7 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
                                 swk, W + c * m, B[c], loss != NULL, acc + c * m, s, next);
             if (loss) loss[c] += s[0];
             g[c * d + m] += s[1];
-            if (c == 0) wsum += s[2];
+            if (c == 0) *wsum += s[2];
         }
         since += nb;
         if (since >= LOGREG__FLUSH_ROWS || i + nb == n) {
@@ -2266,6 +2267,24 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
             since = 0;
         }
     }
+    return bad;
+}
+
+/* Mean loss and gradient of K models, in double, in one pass over X: each block of rows comes
+   from memory once and from cache for every model (a second pass only for extreme sample
+   weights, see logreg__weight_scale). Model c has weights W + c*m and bias B[c]; its gradient
+   goes to g + c*(m+1) (m weights, then the bias), its mean loss to loss[c] (not computed when
+   loss is NULL). acc is K*m floats of scratch. Shapes, W and B are checked. */
+static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n, size_t m,
+                                         size_t ld, const logreg__labels *L, const float *sw,
+                                         const float *W, const float *B, double *loss, double *g,
+                                         float *acc) {
+    size_t j, c, K = L->K, d = m + 1;
+    double wsum, inv, scale;
+    unsigned bad = logreg__pass(k, X, n, m, ld, L, sw, 1.0, W, B, loss, g, acc, &wsum);
+    if (!bad && sw && !(wsum >= 2.3283064365386963e-10 && wsum <= 1.2676506002282294e30) && /* 2^-32, 2^100 */
+        (scale = logreg__weight_scale(sw, n)) != 1.0)
+        bad = logreg__pass(k, X, n, m, ld, L, sw, scale, W, B, loss, g, acc, &wsum);
     if (bad) return logreg__flags_status(bad);
     if (!(wsum > 0.0)) return LOGREG_ERR_ARG; /* every sample weight is zero */
     inv = 1.0 / wsum;

@@ -182,9 +182,9 @@ LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t l
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, __m256 yv, __m256 wv, size_t k,
-                                                           int want_loss, int weighted, __m256 v[3], int bad[2]) {
+                                                           int want_loss, int weighted, __m256 v[3], int bad[3]) {
     const int scale = weighted || k < LOGREG__AVX2_W; /* wv is not all ones */
     __m256 rv = logreg__avx2_residual_e(zv, e, yv);
     if (!weighted && k < LOGREG__AVX2_W) wv = _mm256_and_ps(_mm256_castsi256_ps(logreg__avx2_mask(k)), _mm256_set1_ps(1.0f));
@@ -192,6 +192,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, 
     bad[0] |= logreg__avx2_nonfinite(zv);
     bad[1] |= logreg__avx2_outside(yv, LOGREG__ONE_BITS);
     if (weighted) {
+        bad[2] |= logreg__avx2_outside(wv, LOGREG__MAX_BITS);
         v[2] = _mm256_add_ps(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -207,7 +208,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_lr1(__m256 zv, __m256 e, 
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr4(float *z, const float *y, const float *sw, size_t k,
-                                                         int want_loss, int weighted, __m256 v[6], int bad[2]) {
+                                                         int want_loss, int weighted, __m256 v[6], int bad[3]) {
     const size_t W = LOGREG__AVX2_W;
     __m256 zv[4], yv[4], wv[4], e[4];
     logreg__avx2_load4(z, k, zv);
@@ -220,7 +221,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr4(float *z, const float *
     logreg__avx2_store4(z, k, zv);
 }
 LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                                             int want_loss, int weighted, __m256 v[6], int bad[2]) {
+                                                             int want_loss, int weighted, __m256 v[6], int bad[3]) {
     const size_t W4 = 4 * LOGREG__AVX2_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) logreg__avx2_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
@@ -230,7 +231,7 @@ LOGREG__AVX2 LOGREG__ALWAYS_INLINE void logreg__avx2_lr_rows(float *z, const flo
 LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                  int want_loss, double s[3]) {
     __m256 v[6];
-    int bad[2] = {0, 0};
+    int bad[3] = {0, 0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = _mm256_setzero_ps());
     if (sw && want_loss) logreg__avx2_lr_rows(z, y, sw, n, 1, 1, v, bad);
     else if (sw) logreg__avx2_lr_rows(z, y, sw, n, 0, 1, v, bad);
@@ -239,7 +240,8 @@ LOGREG__AVX2 unsigned logreg__avx2_loss_residual(float *z, const float *y, const
     if (want_loss) s[0] += logreg__avx2_hsum(_mm256_add_ps(v[0], v[3]));
     s[1] += logreg__avx2_hsum(_mm256_add_ps(v[1], v[4]));
     s[2] += sw ? (double)logreg__avx2_hsum(_mm256_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX2 static unsigned logreg__avx2_residual(const float *X, size_t n, size_t m, size_t ld,

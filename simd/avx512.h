@@ -269,13 +269,14 @@ LOGREG__AVX512 void logreg__avx512_dots(const float *X, size_t n, size_t m, size
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512 e, __m512 yv, __m512 wv, __mmask16 k,
-                                                               int want_loss, int weighted, __m512 v[3], __mmask16 bad[2]) {
+                                                               int want_loss, int weighted, __m512 v[3], __mmask16 bad[3]) {
     __m512 rv = logreg__avx512_residual_e(zv, e, yv);
     bad[0] |= logreg__avx512_nonfinite(zv) & k;
     bad[1] |= logreg__avx512_outside(yv, LOGREG__ONE_BITS) & k;
     if (weighted) {
+        bad[2] |= logreg__avx512_outside(wv, LOGREG__MAX_BITS) & k;
         rv = _mm512_mul_ps(rv, wv);
         v[2] = _mm512_add_ps(v[2], wv);
     }
@@ -293,7 +294,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE __m512 logreg__avx512_lr1(__m512 zv, __m512
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr4(float *z, const float *y, const float *sw, size_t k,
-                                                             int want_loss, int weighted, __m512 v[6], __mmask16 bad[2]) {
+                                                             int want_loss, int weighted, __m512 v[6], __mmask16 bad[3]) {
     const size_t W = LOGREG__AVX512_W;
     __m512 zv[4], yv[4], wv[4], e[4];
     logreg__avx512_load4(z, k, zv);
@@ -306,7 +307,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr4(float *z, const flo
     logreg__avx512_store4(z, k, zv);
 }
 LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const float *y, const float *sw, size_t n, int want_loss,
-                                                                 int weighted, uintptr_t next, size_t ld, __m512 v[6], __mmask16 bad[2]) {
+                                                                 int weighted, uintptr_t next, size_t ld, __m512 v[6], __mmask16 bad[3]) {
     const size_t W4 = 4 * LOGREG__AVX512_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) {
@@ -320,7 +321,7 @@ LOGREG__AVX512 LOGREG__ALWAYS_INLINE void logreg__avx512_lr_rows(float *z, const
 LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, const float *sw, size_t n, int want_loss,
                                                      double s[3], uintptr_t next, size_t ld) {
     __m512 v[6];
-    __mmask16 bad[2] = {0, 0};
+    __mmask16 bad[3] = {0, 0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = _mm512_setzero_ps());
     if (sw && want_loss) logreg__avx512_lr_rows(z, y, sw, n, 1, 1, next, ld, v, bad);
     else if (sw) logreg__avx512_lr_rows(z, y, sw, n, 0, 1, next, ld, v, bad);
@@ -329,7 +330,8 @@ LOGREG__AVX512 unsigned logreg__avx512_loss_residual(float *z, const float *y, c
     if (want_loss) s[0] += logreg__avx512_hsum(_mm512_add_ps(v[0], v[3]));
     s[1] += logreg__avx512_hsum(_mm512_add_ps(v[1], v[4]));
     s[2] += sw ? (double)logreg__avx512_hsum(_mm512_add_ps(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_AVX512 static unsigned logreg__avx512_residual(const float *X, size_t n, size_t m, size_t ld,

@@ -145,9 +145,8 @@ typedef struct logreg__kernels {
                             float *acc);
     /* one block, n <= LOGREG__BLOCK_MAX rows, with r_i = sw_i (σ(z_i) - y_i):
        acc[j] += Σ r_i x_i[j]; s[0] += Σ sw_i BCE_i; s[1] += Σ r_i; s[2] += Σ sw_i.
-       sw == NULL means all ones (the caller checks the weights); want_loss == 0 may leave s[0]
-       alone. next, if not NULL, is the block that comes after this one (same ld), prefetched
-       into L2 meanwhile. */
+       sw == NULL means all ones; want_loss == 0 may leave s[0] alone. next, if not NULL, is
+       the block that comes after this one (same ld), prefetched into L2 meanwhile. */
     unsigned (*loss_grad)(const float *X, size_t n, size_t m, size_t ld, const float *y,
                           const float *sw, const float *w, float b, int want_loss, float *acc,
                           double s[3], const float *next);

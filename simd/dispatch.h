@@ -245,44 +245,33 @@ typedef struct logreg__labels {
     float *lab;
 } logreg__labels;
 
-/* The weights' flags, and the power of two (*scale) the kernels should see them multiplied by:
-   1 unless the largest weight is outside [2^-32, 2^32], else the one that brings it into [1, 2).
-   The weighted means do not change and nothing rounds differently, but the kernels' float sums
-   neither overflow (weights near FLT_MAX) nor lose denormal weights (they run with denormals
-   read as zero). Checked here, on the unscaled bits: scaling down could turn -1e-40 into -0. */
-static unsigned logreg__weight_scan(const float *sw, size_t n, double *scale) {
-    uint32_t top = 0; /* the largest finite weight's bits: non-negative floats order as their bits */
-    unsigned bad = 0;
+/* The power of two to multiply the weights by when a pass's sum of weights came out outside
+   [2^-32, 2^100]: weights so large that the kernels' float sums may overflow, or so small that
+   they read them as zero (denormals) or their products underflow. It brings the largest weight
+   into [1, 2), or is 1 if that is in [2^-32, 2^32]; the weighted means do not change, and
+   nothing rounds differently. The weights have been checked (finite, not negative). */
+static double logreg__weight_scale(const float *sw, size_t n) {
+    uint32_t top = 0, u;
+    float x;
     size_t i;
     int e;
-    for (i = 0; i < n; i++) {
-        uint32_t u = logreg__bits(sw[i]);
-        bad |= logreg__weight_flags(sw[i]);
-        top = u > top && u <= LOGREG__MAX_BITS ? u : top;
-    }
-    *scale = 1.0;
-    if (top != 0 && (top < 0x2f800000u || top > 0x4f800000u)) { /* 2^-32, 2^32 */
-        float x;
-        memcpy(&x, &top, sizeof x);
-        (void)frexp((double)x, &e);
-        *scale = ldexp(1.0, 1 - e);
-    }
-    return bad;
+    for (i = 0; i < n; i++) top = (u = logreg__bits(sw[i])) > top && u < 0x80000000u ? u : top; /* not -0 */
+    if (top == 0 || (top >= 0x2f800000u && top <= 0x4f800000u)) return 1.0; /* 2^-32, 2^32 */
+    memcpy(&x, &top, sizeof x); /* non-negative floats order as their bits */
+    (void)frexp((double)x, &e);
+    return ldexp(1.0, 1 - e);
 }
 
-/* Mean loss and gradient of K models, in double, in one pass over X: each block of rows comes
-   from memory once and from cache for every model. Model c has weights W + c*m and bias B[c];
-   its gradient goes to g + c*(m+1) (m weights, then the bias), its mean loss to loss[c] (not
-   computed when loss is NULL). acc is K*m floats of scratch. Shapes, W and B are checked. */
-static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n, size_t m,
-                                         size_t ld, const logreg__labels *L, const float *sw,
-                                         const float *W, const float *B, double *loss, double *g,
-                                         float *acc) {
-    size_t rows = logreg__block_rows(m), since = 0, i, j, c, r, nb, K = L->K, d = m + 1;
+/* One pass of loss_grad_d with the weights multiplied by scale: the unnormalized sums in loss
+   and g, the kernels' flags returned, the sum of weights in *wsum. */
+static unsigned logreg__pass(const logreg__kernels *k, const float *X, size_t n, size_t m, size_t ld,
+                             const logreg__labels *L, const float *sw, double scale, const float *W,
+                             const float *B, double *loss, double *g, float *acc, double *wsum) {
+    size_t rows = logreg__block_rows(m), since = 0, i, c, r, nb, K = L->K, d = m + 1;
     int fetch = logreg__prefetches(n, ld);
-    double wsum = 0.0, inv, scale = 1.0;
-    unsigned bad = sw ? logreg__weight_scan(sw, n, &scale) : 0u;
+    unsigned bad = 0;
     float swb[LOGREG__BLOCK_MAX]; /* a block's weights times scale */
+    *wsum = 0.0;
     memset(g, 0, K * d * sizeof(double));
     memset(acc, 0, K * m * sizeof(float));
     if (loss) memset(loss, 0, K * sizeof(double));
@@ -303,7 +292,7 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
                                 swk, W + c * m, B[c], loss != NULL, acc + c * m, s, next);
             if (loss) loss[c] += s[0];
             g[c * d + m] += s[1];
-            if (c == 0) wsum += s[2];
+            if (c == 0) *wsum += s[2];
         }
         since += nb;
         if (since >= LOGREG__FLUSH_ROWS || i + nb == n) {
@@ -311,6 +300,24 @@ static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *
             since = 0;
         }
     }
+    return bad;
+}
+
+/* Mean loss and gradient of K models, in double, in one pass over X: each block of rows comes
+   from memory once and from cache for every model (a second pass only for extreme sample
+   weights, see logreg__weight_scale). Model c has weights W + c*m and bias B[c]; its gradient
+   goes to g + c*(m+1) (m weights, then the bias), its mean loss to loss[c] (not computed when
+   loss is NULL). acc is K*m floats of scratch. Shapes, W and B are checked. */
+static logreg_status logreg__loss_grad_d(const logreg__kernels *k, const float *X, size_t n, size_t m,
+                                         size_t ld, const logreg__labels *L, const float *sw,
+                                         const float *W, const float *B, double *loss, double *g,
+                                         float *acc) {
+    size_t j, c, K = L->K, d = m + 1;
+    double wsum, inv, scale;
+    unsigned bad = logreg__pass(k, X, n, m, ld, L, sw, 1.0, W, B, loss, g, acc, &wsum);
+    if (!bad && sw && !(wsum >= 2.3283064365386963e-10 && wsum <= 1.2676506002282294e30) && /* 2^-32, 2^100 */
+        (scale = logreg__weight_scale(sw, n)) != 1.0)
+        bad = logreg__pass(k, X, n, m, ld, L, sw, scale, W, B, loss, g, acc, &wsum);
     if (bad) return logreg__flags_status(bad);
     if (!(wsum > 0.0)) return LOGREG_ERR_ARG; /* every sample weight is zero */
     inv = 1.0 / wsum;

@@ -216,9 +216,9 @@ LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, s
 }
 
 /* One vector (k lanes) of z, e = e^-|z|, y, sw -> r = sw (σ(z) - y); adds Σ sw·BCE, Σ r, Σ sw to
-   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y into bad[0..1]. */
+   v[0..2] (Σ sw only when weighted) and ORs the lanes with bad z, y, sw into bad[0..2]. */
 LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, float32x4_t yv, float32x4_t wv, size_t k,
-                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[2]) {
+                                                 int want_loss, int weighted, float32x4_t v[3], uint32_t bad[3]) {
     static const float ones[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     const int scale = weighted || k < LOGREG__NEON_W; /* wv is not all ones */
     float32x4_t rv = logreg__neon_residual_e(zv, e, yv);
@@ -227,6 +227,7 @@ LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, 
     bad[0] |= logreg__neon_nonfinite(zv);
     bad[1] |= logreg__neon_outside(yv, LOGREG__ONE_BITS);
     if (weighted) {
+        bad[2] |= logreg__neon_outside(wv, LOGREG__MAX_BITS);
         v[2] = vaddq_f32(v[2], wv);
     }
     if (want_loss) { /* ln(1+e^-|z|) + |z| (z < 0 ? y : 1-y): no cancellation */
@@ -242,7 +243,7 @@ LOGREG__NEON_INLINE float32x4_t logreg__neon_lr1(float32x4_t zv, float32x4_t e, 
    (0.8x the time of one vector's steps after another's, in cache on an AMD EPYC); the sums of
    even vectors go to v[0..2], of odd ones to v[3..5]. */
 LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float *sw, size_t k,
-                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[2]) {
+                                          int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W = LOGREG__NEON_W;
     float32x4_t zv[4], yv[4], wv[4], e[4];
     logreg__neon_load4(z, k, zv);
@@ -255,7 +256,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr4(float *z, const float *y, const float 
     logreg__neon_store4(z, k, zv);
 }
 LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const float *sw, size_t n,
-                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[2]) {
+                                              int want_loss, int weighted, float32x4_t v[6], uint32_t bad[3]) {
     const size_t W4 = 4 * LOGREG__NEON_W;
     size_t i;
     for (i = 0; i + W4 <= n; i += W4) logreg__neon_lr4(z + i, y + i, weighted ? sw + i : sw, W4, want_loss, weighted, v, bad);
@@ -265,7 +266,7 @@ LOGREG__NEON_INLINE void logreg__neon_lr_rows(float *z, const float *y, const fl
 LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y, const float *sw, size_t n,
                                                         int want_loss, double s[3]) {
     float32x4_t v[6];
-    uint32_t bad[2] = {0, 0};
+    uint32_t bad[3] = {0, 0, 0};
     LOGREG__EACH4(v[j] = v[j + 2] = vdupq_n_f32(0.0f));
     if (sw && want_loss) logreg__neon_lr_rows(z, y, sw, n, 1, 1, v, bad);
     else if (sw) logreg__neon_lr_rows(z, y, sw, n, 0, 1, v, bad);
@@ -274,7 +275,8 @@ LOGREG__NEON_INLINE unsigned logreg__neon_loss_residual(float *z, const float *y
     if (want_loss) s[0] += logreg__neon_hsum(vaddq_f32(v[0], v[3]));
     s[1] += logreg__neon_hsum(vaddq_f32(v[1], v[4]));
     s[2] += sw ? (double)logreg__neon_hsum(vaddq_f32(v[2], v[5])) : (double)n;
-    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u);
+    return (bad[0] ? LOGREG__BAD_Z : 0u) | (bad[1] ? logreg__label_block_flags(y, n) : 0u) |
+           (bad[2] ? logreg__weight_block_flags(sw, n) : 0u);
 }
 
 LOGREG__TARGET_NEON static unsigned logreg__neon_residual(const float *X, size_t n, size_t m, size_t ld, const float *w, float b,

@@ -21,6 +21,12 @@ LOGREG__UNUSED static unsigned logreg__label_block_flags(const float *y, size_t 
     for (i = 0; i < n; i++) bad |= logreg__label_flags(y[i]);
     return bad;
 }
+LOGREG__UNUSED static unsigned logreg__weight_block_flags(const float *sw, size_t n) {
+    unsigned bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) bad |= logreg__weight_flags(sw[i]);
+    return bad;
+}
 
 LOGREG__INLINE double logreg__scalar_sigmoid1(double z) { return 1.0 / (1.0 + exp(-z)); }
 
@@ -82,6 +88,7 @@ static unsigned logreg__scalar_loss_grad(const float *X, size_t n, size_t m, siz
         double r = wi * logreg__scalar_residual1(z, e, (double)y[i]);
         if (!(fabs(z) <= FLT_MAX)) bad |= LOGREG__BAD_Z; /* NaN, or what a float z would overflow to */
         bad |= logreg__label_flags(y[i]);
+        if (sw) bad |= logreg__weight_flags(sw[i]);
         if (want_loss) s[0] += wi * logreg__scalar_bce(z, e, (double)y[i]);
         s[1] += r;
         s[2] += wi;

@@ -241,7 +241,7 @@ static void test_alignment(void) {
    no rounding does either: weights 1, 2, 3 times 2^-20, times 2^125 (whose block sums pass
    FLT_MAX) and times 2^-140 (all denormal, which the SIMD kernels read as zero) must give the
    results of 1, 2, 3 bit for bit; also with one weight 2^-149, the smallest denormal, against
-   2^-149 divided by the factor in the unscaled call. */
+   2^-149 divided by the factor in the unscaled call, and one -0 in both. */
 static void test_weight_scale(void) {
     static const float scales[] = {0x1p-20f, 0x1p125f, 0x1p-140f};
     size_t n = 1000, m = 19, i, k;
@@ -252,11 +252,11 @@ static void test_weight_scale(void) {
     for (k = 0; k < 2 * sizeof scales / sizeof scales[0]; k++) {
         float f = scales[k / 2];
         for (i = 0; i < n; i++) P.sw.p[i] = (float)(1 + i % 3), sw.p[i] = P.sw.p[i] * f;
-        if (k % 2) P.sw.p[n / 2] = 0x1p-149f / f, sw.p[n / 2] = 0x1p-149f;
+        if (k % 2) P.sw.p[n / 2] = 0x1p-149f / f, sw.p[n / 2] = 0x1p-149f, P.sw.p[7] = sw.p[7] = -0.0f;
         CHECK_OK(logreg_loss_grad(P.X.p, n, m, m, P.y.p, P.sw.p, P.w.p, P.b, &ref_l, ref_g, ref_g + m));
         CHECK_OK(logreg_loss_grad(P.X.p, n, m, m, P.y.p, sw.p, P.w.p, P.b, &l, g, g + m));
         CHECK(l == ref_l && memcmp(g, ref_g, sizeof g) == 0, "%s: weights times %g%s: loss %.9g vs %.9g, gradient %s",
-              path_name(), (double)f, k % 2 ? " (one 2^-149)" : "", l, ref_l, memcmp(g, ref_g, sizeof g) ? "differs" : "same");
+              path_name(), (double)f, k % 2 ? " (one 2^-149, one -0)" : "", l, ref_l, memcmp(g, ref_g, sizeof g) ? "differs" : "same");
     }
     free(sw.mem);
     drop(&P);
