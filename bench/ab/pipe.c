@@ -1,5 +1,5 @@
-/* G5's shape (504 x 512 here, in L2), kernels only: the sequential block (dot products of 12 rows,
-   their residuals, then their gradient, as logreg.h does) against a software pipeline (the
+/* G5's shape (504 x 512 here, in L2), kernels only: the sequential block (logreg.h's dot products
+   of 12 rows, their residuals, then its gradient) against a software pipeline (the
    gradient of 4 rows and the next 4 rows' dot products in one loop over 16-float columns,
    blocks of 4, 8 or 12 rows), each with logreg.h's AVX-512 residuals and loss or with a trivial
    r = z/1000 - y (timing only). Needs AVX-512; -O3 unrolls the row loops into registers:
@@ -25,33 +25,9 @@ TI void resid(float *z, const float *y, int R) {
     if (real) logreg__avx512_loss_residual(z, y, NULL, (size_t)R, 1, S, 0, 0);
     else for (i = 0; i < R; i++) z[i] = z[i] * 1e-3f - y[i];
 }
-TI void dots(const float *x, int R, const float *w, float *z) { /* R a multiple of 4 */
-    int i, t, j;
-    for (i = 0; i < R; i += 4) {
-        __m512 a[4], c[4];
-        for (t = 0; t < 4; t++) a[t] = c[t] = _mm512_setzero_ps();
-        for (j = 0; j < M; j += 32) {
-            __m512 w0 = _mm512_loadu_ps(w + j), w1 = _mm512_loadu_ps(w + j + 16);
-            for (t = 0; t < 4; t++) {
-                a[t] = _mm512_fmadd_ps(_mm512_loadu_ps(x + (i + t) * M + j), w0, a[t]);
-                c[t] = _mm512_fmadd_ps(_mm512_loadu_ps(x + (i + t) * M + j + 16), w1, c[t]);
-            }
-        }
-        for (t = 0; t < 4; t++) z[i + t] = _mm512_reduce_add_ps(_mm512_add_ps(a[t], c[t]));
-    }
-}
-TI void axpy(const float *x, int R, const float *r, float *g) {
-    int i, t, j;
-    for (j = 0; j < M; j += 128) {
-        __m512 q[8];
-        for (t = 0; t < 8; t++) q[t] = _mm512_loadu_ps(g + j + 16 * t);
-        for (i = 0; i < R; i++) {
-            __m512 ri = _mm512_set1_ps(r[i]);
-            for (t = 0; t < 8; t++) q[t] = _mm512_fmadd_ps(ri, _mm512_loadu_ps(x + i * M + j + 16 * t), q[t]);
-        }
-        for (t = 0; t < 8; t++) _mm512_storeu_ps(g + j + 16 * t, q[t]);
-    }
-}
+/* logreg.h's own AVX-512 kernels for the dot products and the gradient of a block */
+TI void dots(const float *x, int R, const float *w, float *z) { logreg__avx512_dots(x, (size_t)R, M, M, w, 0.0f, z, 0, 0); }
+TI void axpy(const float *x, int R, const float *r, float *g) { logreg__avx512_axpy_rows(x, (size_t)R, M, M, r, g, 0); }
 T void seq12(const float *X, const float *y, const float *w, float *g) {
     float z[12];
     int i;
