@@ -1,5 +1,6 @@
 /* AVX2 + FMA kernels: 8 floats per vector, tails by masked load/store. Same functions, same
-   order, same names as avx512.h and neon.h; only the instruction set differs. */
+   order, same names as avx512.h and neon.h; only the instruction set differs, plus one addition
+   (as avx512.h's dots16): rows of at most two vectors are summed eight at a time (dots8). */
 #include "scalar.h"
 #if defined(LOGREG__X86)
 
@@ -141,6 +142,48 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, s
     LOGREG__FTZ_END
 }
 
+/* The sums of rows x, x + ld, ..., x + 7 ld times w (w0 on the first k lanes, w1 on the next k2),
+   in row order: each row's products in one vector, then hsum4's hadd tree, whose last step adds
+   the 128-bit halves of rows 0..3 and 4..7 at once. full (k == 8): plain loads. Against four rows
+   at a time through dots' loop (a masked store each): 8,192 x 16 in cache 0.80x the time,
+   1,000,000 x 16 0.92x (an AMD EPYC). */
+LOGREG__AVX2 LOGREG__ALWAYS_INLINE __m256 logreg__avx2_dots8(const float *x, size_t ld, size_t k, size_t k2, int full,
+                                                             __m256 w0, __m256 w1) {
+    __m256 v[8], t0, t1;
+#define LOGREG__ROW(r)                                                                             \
+    v[r] = _mm256_mul_ps(full ? _mm256_loadu_ps(x + (r) * ld) : logreg__avx2_load(x + (r) * ld, k), w0); \
+    if (k2) v[r] = _mm256_add_ps(v[r], _mm256_mul_ps(logreg__avx2_load(x + (r) * ld + LOGREG__AVX2_W, k2), w1))
+    LOGREG__EACH4(LOGREG__ROW(j));
+    LOGREG__EACH4(LOGREG__ROW(j + 4));
+#undef LOGREG__ROW
+    t0 = _mm256_hadd_ps(_mm256_hadd_ps(v[0], v[1]), _mm256_hadd_ps(v[2], v[3]));
+    t1 = _mm256_hadd_ps(_mm256_hadd_ps(v[4], v[5]), _mm256_hadd_ps(v[6], v[7]));
+    return _mm256_add_ps(_mm256_permute2f128_ps(t0, t1, 0x20), _mm256_permute2f128_ps(t0, t1, 0x31));
+}
+/* z[i] = w·x_i + b for rows of at most two vectors, eight at a time (dots8); the last n mod 8
+   rows go through a zero-padded copy. next: as in dots. */
+LOGREG__AVX2 void logreg__avx2_dots_narrow(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
+                                           uintptr_t next) {
+    const size_t W = LOGREG__AVX2_W, k = m < W ? m : W, k2 = m - k, n8 = n / 8 * 8;
+    const __m256 w0 = logreg__avx2_load(w, k), w1 = k2 ? logreg__avx2_load(w + W, k2) : _mm256_setzero_ps();
+    const __m256 bv = _mm256_set1_ps(b);
+    size_t i, r;
+    for (i = 0; i < n8; i += 8) {
+        if (next) logreg__prefetch4(next + sizeof(float) * i * ld, ld), logreg__prefetch4(next + sizeof(float) * (i + 4) * ld, ld);
+        _mm256_storeu_ps(z + i, _mm256_add_ps(k == W ? logreg__avx2_dots8(X + i * ld, ld, k, k2, 1, w0, w1)
+                                                     : logreg__avx2_dots8(X + i * ld, ld, k, k2, 0, w0, w1), bv));
+    }
+    if (n8 < n) {
+        float t[8 * 2 * LOGREG__AVX2_W];
+        memset(t, 0, sizeof t);
+        for (r = 0; n8 + r < n; r++) {
+            _mm256_storeu_ps(t + r * 2 * W, logreg__avx2_load(X + (n8 + r) * ld, k));
+            if (k2) _mm256_storeu_ps(t + r * 2 * W + W, logreg__avx2_load(X + (n8 + r) * ld + W, k2));
+        }
+        logreg__avx2_store(z + n8, n - n8, _mm256_add_ps(logreg__avx2_dots8(t, 2 * W, k, k2, 1, w0, w1), bv));
+    }
+}
+
 /* z[i] = w·x_i + b. Four rows share each load of w; each row sums in two accumulators and the
    same reduction tree, so a row's z depends only on m, never on its neighbours or alignment.
    (Rows past n repeat row i; their sums are not stored.) next, if not 0, is the block after
@@ -148,6 +191,10 @@ LOGREG__TARGET_AVX2 static void logreg__avx2_sigmoid(const float *z, float *a, s
 LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t ld, const float *w, float b, float *z,
                                      uintptr_t next) {
     size_t i, j, rows;
+    if (m <= 2 * LOGREG__AVX2_W) {
+        logreg__avx2_dots_narrow(X, n, m, ld, w, b, z, next);
+        return;
+    }
     for (i = 0; i < n; i += rows) {
         const float *x0 = X + i * ld, *x1, *x2, *x3;
         __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
@@ -177,7 +224,9 @@ LOGREG__AVX2 void logreg__avx2_dots(const float *X, size_t n, size_t m, size_t l
             a3 = _mm256_fmadd_ps(logreg__avx2_load(x3 + j, m - j), w0, a3);
         }
         s = logreg__avx2_hsum4(_mm256_add_ps(a0, c0), _mm256_add_ps(a1, c1), _mm256_add_ps(a2, c2), _mm256_add_ps(a3, c3));
-        _mm_maskstore_ps(z + i, _mm256_castsi256_si128(logreg__avx2_mask(rows)), _mm_add_ps(s, _mm_set1_ps(b)));
+        s = _mm_add_ps(s, _mm_set1_ps(b));
+        if (rows == 4) _mm_storeu_ps(z + i, s);
+        else _mm_maskstore_ps(z + i, _mm256_castsi256_si128(logreg__avx2_mask(rows)), s);
     }
 }
 
