@@ -1,5 +1,5 @@
 #!/bin/sh
-# The README's "scratch harness": loss_grad of two builds of logreg.h in turn, in one process.
+# The "scratch harness" of bench/tuning.md: loss_grad of two builds of logreg.h in turn, in one process.
 #   HDR_A=old/logreg.h HDR_B=logreg.h [CFA=-D...] [CFB=-D...] sh bench/ab/ab.sh 512x512 1000000x16 ...
 # (absolute paths; LOGREG_ISA picks the path as usual). Needs an AVX-512 CPU for its read probe.
 set -e

@@ -1,5 +1,5 @@
 /* What a 64-byte line of X costs the core, by where it comes from and how often it is loaded:
-   the bound behind the README's G5 figures. Cycles assume the clock given (GHz, default 3.65).
+   the bound behind G5's figures (README, bench/tuning.md). Cycles assume the clock given (GHz, default 3.65).
      gcc -O3 bench/ab/lines.c -o /tmp/lines && /tmp/lines [GHz]
    Needs AVX-512F. Each pass XORs every 64-byte vector into one of 16 sums (integer ops, so the
    FP pipes are not what limits it). */
