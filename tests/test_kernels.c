@@ -1,7 +1,12 @@
 /* Every kernel on every available path against independent double-precision references,
    against the scalar path (random shapes, every vector remainder, ld > m, shifted pointers,
    z from -200 to 200 and special values), alignment independence, the 10^7-row accuracy
-   promise, and a finite-difference check of the gradient. */
+   promise, a finite-difference check of the gradient, and reads that stay within the caller's
+   arrays (guard pages, on POSIX systems). */
+#if defined(__unix__) || defined(__APPLE__)
+#define _DEFAULT_SOURCE /* mmap's MAP_ANONYMOUS, sigsetjmp under -std=c99 */
+#define TEST_FENCES 1
+#endif
 #define LOGREG_IMPLEMENTATION
 #include "../logreg.h"
 #include "harness.h"
@@ -325,6 +330,77 @@ LOGREG__TARGET_NEON static void test_neon32_div(void) {
 }
 #endif
 
+#if TEST_FENCES
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+/* n floats with a page that faults on any access right after them (end) or right before them */
+typedef struct fenced { char *map; size_t len; float *p; } fenced;
+static fenced fence(size_t n, int end) {
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE), bytes = (n * sizeof(float) + pg - 1) / pg * pg;
+    fenced f;
+    f.len = bytes + 2 * pg;
+    f.map = (char *)mmap(NULL, f.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (f.map == (char *)MAP_FAILED) abort();
+    mprotect(f.map, pg, PROT_NONE), mprotect(f.map + pg + bytes, pg, PROT_NONE);
+    f.p = end ? (float *)(f.map + pg + bytes) - n : (float *)(f.map + pg);
+    return f;
+}
+static void unfence(fenced f) { munmap(f.map, f.len); }
+static sigjmp_buf fence_jmp;
+static void on_fault(int sig) { (void)sig; siglongjmp(fence_jmp, 1); }
+
+/* The kernels on one shape with fenced arrays: 1 if any of them touched a fence. */
+typedef struct fenced_call { size_t n, m, ld; float *X, *y, *sw, *w, *r, *g; } fenced_call;
+static int fenced_fault(const fenced_call *F) {
+    float gb;
+    double loss;
+    if (sigsetjmp(fence_jmp, 1)) return 1;
+    logreg_residual(F->X, F->n, F->m, F->ld, F->w, 0.25f, F->y, F->r);
+    logreg_sigmoid(F->r, F->r, F->n);
+    logreg_predict_proba(F->X, F->n, F->m, F->ld, F->w, 0.25f, F->r);
+    logreg_grad_accumulate(F->X, F->n, F->m, F->ld, F->r, F->g);
+    logreg_loss_grad(F->X, F->n, F->m, F->ld, F->y, NULL, F->w, 0.25f, &loss, F->g, &gb);
+    logreg_loss_grad(F->X, F->n, F->m, F->ld, F->y, F->sw, F->w, 0.25f, NULL, F->g, &gb);
+    return 0;
+}
+
+/* Every kernel with each of its arrays flush against a page it may not touch, after its last
+   float and before its first: X of (n-1) ld + m floats (a row's padding and whatever follows the
+   last row are not the caller's to read), tails of every vector width, narrow and wide rows. */
+static void test_bounds(void) {
+    static const size_t ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17, 20, 24, 31, 32, 33, 47, 48,
+                                63, 64, 65, 127, 128, 129, 257, 1023, 1024, 1025, 2049};
+    static const size_t ns[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 65, 257};
+    struct sigaction sa, old_segv, old_bus;
+    size_t a, c, i, faults = 0, runs = 0, bad_m = 0, bad_n = 0;
+    int end, bad_end = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fault;
+    sigaction(SIGSEGV, &sa, &old_segv), sigaction(SIGBUS, &sa, &old_bus);
+    for (end = 0; end < 2; end++)
+        for (a = 0; a < sizeof ms / sizeof ms[0]; a++)
+            for (c = 0; c < sizeof ns / sizeof ns[0]; c++) {
+                size_t m = ms[a], n = ns[c], ld = m + (a + c) % 3, nx = (n - 1) * ld + m;
+                fenced X, y, sw, w, r, g;
+                fenced_call F;
+                if (n * m > 70000) continue;
+                X = fence(nx, end), y = fence(n, end), sw = fence(n, end), w = fence(m, end), r = fence(n, end), g = fence(m, end);
+                for (i = 0; i < nx; i++) X.p[i] = uni(-1, 1);
+                for (i = 0; i < n; i++) y.p[i] = (float)(i & 1), sw.p[i] = 0.5f + (float)(i % 3);
+                for (i = 0; i < m; i++) w.p[i] = uni(-0.5f, 0.5f), g.p[i] = 0;
+                F.n = n, F.m = m, F.ld = ld, F.X = X.p, F.y = y.p, F.sw = sw.p, F.w = w.p, F.r = r.p, F.g = g.p;
+                runs++;
+                if (fenced_fault(&F) && faults++ == 0) bad_m = m, bad_n = n, bad_end = end;
+                unfence(X), unfence(y), unfence(sw), unfence(w), unfence(r), unfence(g);
+            }
+    sigaction(SIGSEGV, &old_segv, NULL), sigaction(SIGBUS, &old_bus, NULL);
+    CHECK(faults == 0, "%s: %zu of %zu shapes read outside the caller's arrays (first: n=%zu m=%zu, fences %s the arrays)",
+          path_name(), faults, runs, bad_n, bad_m, bad_end ? "after" : "before");
+}
+#endif
+
 int main(int argc, char **argv) {
     int isa;
     size_t big = 10000000, m4 = 4, i;
@@ -346,6 +422,9 @@ int main(int argc, char **argv) {
         test_weight_scale();
         test_finite_differences();
         test_long_sum(Xb, yb, big, m4);
+#if TEST_FENCES
+        test_bounds();
+#endif
 #if defined(LOGREG__NEON32)
         if (isa == LOGREG_ISA_NEON) test_neon32_div();
 #endif
