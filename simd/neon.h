@@ -57,6 +57,8 @@ LOGREG__NEON_INLINE void logreg__neon_load4(const float *p, size_t k, float32x4_
 LOGREG__NEON_INLINE void logreg__neon_store4(float *p, size_t k, const float32x4_t v[4]) {
     LOGREG__EACH4(if (k > j * LOGREG__NEON_W) logreg__neon_store(p + j * LOGREG__NEON_W, k - j * LOGREG__NEON_W, v[j]));
 }
+/* b in lane 0, zeros elsewhere: the dot products start from it (why: common.h, "b in lane 0") */
+LOGREG__NEON_INLINE float32x4_t logreg__neon_lane0(float b) { return vsetq_lane_f32(b, vdupq_n_f32(0.0f), 0); }
 LOGREG__NEON_INLINE uint32_t logreg__neon_nonfinite(float32x4_t v) { /* NaN or ±Inf: v - v is NaN */
     return logreg__neon_maxv(vmvnq_u32(vceqq_f32(vsubq_f32(v, v), vdupq_n_f32(0.0f))));
 }
@@ -184,7 +186,7 @@ LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, s
     size_t i, j, rows;
     for (i = 0; i < n; i += rows) {
         const float *x0 = X + i * ld, *x1, *x2, *x3;
-        float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        float32x4_t a0 = logreg__neon_lane0(b), a1 = a0, a2 = a0, a3 = a0, c0 = vdupq_n_f32(0.0f), c1 = c0, c2 = c0, c3 = c0;
         float32x4_t s;
         rows = n - i < 4 ? n - i : 4;
         x1 = rows > 1 ? x0 + ld : x0, x2 = rows > 2 ? x0 + 2 * ld : x0, x3 = rows > 3 ? x0 + 3 * ld : x0;
@@ -211,7 +213,7 @@ LOGREG__NEON_INLINE void logreg__neon_dots(const float *X, size_t n, size_t m, s
             a3 = vfmaq_f32(a3, logreg__neon_load(x3 + j, m - j), w0);
         }
         s = logreg__neon_hsum4(vaddq_f32(a0, c0), vaddq_f32(a1, c1), vaddq_f32(a2, c2), vaddq_f32(a3, c3));
-        logreg__neon_store(z + i, rows, vaddq_f32(s, vdupq_n_f32(b)));
+        logreg__neon_store(z + i, rows, s);
     }
 }
 
