@@ -267,13 +267,12 @@ static void test_weight_scale(void) {
     drop(&P);
 }
 
-/* The promise for long sums: 10^7 rows within 1e-5 of double precision. */
 /* At an optimum, where the gradient is small, what is left is the error of the float z and r:
    200,000 rows x 8 features uniform in [-1, 1], labels from a known model, the optimum by
    Newton in double, rounded to float (|grad|inf there 3e-9). The SIMD paths that added b to each
    finished dot product, so that z rounded the same way row after row (see common.h, "b in lane
    0"), were off by 0.49-0.61 of |grad|inf there; rounding errors that do not line up leave
-   0.04-0.06, as on the scalar path. */
+   0.02-0.06, as on the scalar path. */
 typedef struct optimum { size_t n, m; float *X, *y, w[8], b; double g[9], gmax; } optimum;
 static optimum optimum_make(void) {
     optimum o;
@@ -305,6 +304,7 @@ static void test_optimum(const optimum *o) {
     printf("  at an optimum: |grad|inf %.3g, error %.3g of it\n", o->gmax, err / o->gmax);
 }
 
+/* The promise for long sums: 10^7 rows within 1e-5 of double precision. */
 static void test_long_sum(const float *X, const float *y, size_t n, size_t m) {
     float w[4] = {0.3f, -0.2f, 0.1f, 0.05f}, gw[5];
     double wd[4] = {0.3f, -0.2f, 0.1f, 0.05f}, g[5], loss, J, gmax = 0, err = 0;
