@@ -1,7 +1,9 @@
 #!/bin/sh
 # The "scratch harness" of bench/tuning.md: loss_grad of two builds of logreg.h in turn, in one process.
 #   HDR_A=old/logreg.h HDR_B=logreg.h [CFA=-D...] [CFB=-D...] sh bench/ab/ab.sh 512x512 1000000x16 ...
-# (absolute paths; LOGREG_ISA picks the path as usual). Needs an AVX-512 CPU for its read probe.
+# (absolute paths; LOGREG_ISA picks the path as usual, CFA/CFB=-DAB_ISA=LOGREG_ISA_AVX2 one build's
+# path alone, e.g. the same logreg.h twice to compare AVX2 with AVX-512). Needs an AVX-512 CPU for
+# its read probe.
 set -e
 d=$(cd "$(dirname "$0")" && pwd)
 o=${TMPDIR:-/tmp}/logreg-ab.$$
