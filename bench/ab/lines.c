@@ -6,12 +6,7 @@
 #include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
+#include "clock.h"
 #define XOR(a, p) a = _mm512_xor_si512(a, _mm512_load_si512(p))
 /* reps loads of each line of x, plus extra loads a line from l, a 16 KiB buffer that stays in L1 */
 #define PASS(name, reps, extra)                                                                    \
@@ -32,10 +27,6 @@ static double now(void) {
 PASS(once, 1, 0)
 PASS(twice, 2, 0)
 PASS(once_l1, 1, 4)
-static int cmpd(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 int main(int argc, char **argv) {
     static const size_t kib[] = {16, 512, 1024};
     static const char *what[] = {"each line loaded once", "each line loaded twice in a row", "once, plus one L1 load a line"};

@@ -3,18 +3,9 @@
 #include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include "clock.h"
 int lg_a(const float *, size_t, size_t, const float *, const float *, float *);
 int lg_b(const float *, size_t, size_t, const float *, const float *, float *);
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
-static int cmpd(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 __attribute__((target("avx512f"))) static float rd(const float *X, size_t cnt) {
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
     size_t i;

@@ -6,16 +6,7 @@
 #include "logreg.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
-static int cmpd(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#include "clock.h"
 int main(int argc, char **argv) {
     enum { REPS = 25 };
     static double t[2][REPS];

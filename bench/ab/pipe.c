@@ -9,15 +9,10 @@
 #include "logreg.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include "clock.h"
 #define T __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma,avx2"), noinline))
 #define TI __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma,avx2"), always_inline)) static inline
 enum { N = 504, M = 512 }; /* rows: a multiple of 4, 8 and 12 */
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
 static int real; /* 1: logreg.h's residuals and loss; 0: trivial */
 static double S[3];
 TI void resid(float *z, const float *y, int R) {
@@ -58,10 +53,6 @@ T void seq12(const float *X, const float *y, const float *w, float *g) {
 PIPE(pipe4, 4)
 PIPE(pipe8, 8)
 PIPE(pipe12, 12)
-static int cmpd(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 int main(void) {
     static const char *name[] = {"sequential, 12-row blocks", "pipelined, 4-row blocks", "pipelined, 8-row blocks", "pipelined, 12-row blocks"};
     void (*f[])(const float *, const float *, const float *, float *) = {seq12, pipe4, pipe8, pipe12};
