@@ -26,7 +26,7 @@ BENCH_DATE       := $(shell date +%F)
 BENCH_RESULTS    := bench/results
 FMNIST_SRC       ?= /usr/share/datasets/fashion-mnist
 
-.PHONY: bench bench-smoke bench-report bench-t1 bench-data bench-data-install bench-deps
+.PHONY: bench bench-smoke bench-report bench-t1 bench-data bench-data-install bench-deps bench-gnuplot
 
 $(BENCH_OUT):
 	mkdir -p $@
@@ -72,6 +72,18 @@ bench-deps:
 	    fi; \
 	fi
 
+# bench-report's chart needs gnuplot: checked before the suite runs, not after (as root with
+# apt-get it is installed).
+bench-gnuplot:
+	@command -v gnuplot >/dev/null || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        echo "apt-get install gnuplot-nox"; \
+	        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox; } >/dev/null && \
+	        command -v gnuplot >/dev/null || exit 1; \
+	    else \
+	        echo "bench-report: gnuplot not found (for the chart); run: sudo apt-get install gnuplot-nox" >&2; exit 1; \
+	    fi; }
+
 # As root with apt-get, the full runs install the data set when it is missing.
 bench-data-install:
 	@if [ ! -d $(FMNIST_SRC) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -96,7 +108,7 @@ bench-smoke: $(BENCH_BIN) $(BENCH_OUT)/objective bench-data
 	else echo "bench-smoke: python3 not found, report not rendered"; fi
 	sh -n bench/t1.sh
 
-bench-report: $(BENCH_BIN) bench-data-install
+bench-report: $(BENCH_BIN) bench-data-install bench-gnuplot
 	@$(MAKE) --no-print-directory bench-data
 	mkdir -p $(BENCH_RESULTS)
 	$(BENCH_RUN) $(BENCH_ARGS) --benchmark_out=$(BENCH_RESULTS)/$(BENCH_DATE).json \
