@@ -26,7 +26,7 @@ BENCH_DATE       := $(shell date +%F)
 BENCH_RESULTS    := bench/results
 FMNIST_SRC       ?= /usr/share/datasets/fashion-mnist
 
-.PHONY: bench bench-smoke bench-report bench-t1 bench-data bench-data-install bench-deps bench-gnuplot
+.PHONY: bench bench-smoke bench-report bench-t1 bench-data bench-data-install bench-deps
 
 $(BENCH_OUT):
 	mkdir -p $@
@@ -55,12 +55,15 @@ bench-data:
 	@if [ -d $(FMNIST_SRC) ]; then $(MAKE) --no-print-directory fmnist FMNIST_DIR=$(FMNIST_SRC); \
 	else echo "bench-data: $(FMNIST_SRC) not found: G1 and T1 will be skipped (apt-get install dataset-fashion-mnist)"; fi
 
-# The libraries the suite links (Debian packages). As root with apt-get they are installed when
-# a header is missing; otherwise the build stops with the command to run.
+# The libraries the suite links and the tools it runs (Debian packages). As root with apt-get
+# they are installed when a header, or a command in BENCH_CMDS, is missing; otherwise the build
+# stops with the command to run. bench-report adds gnuplot (its chart) before its suite runs.
 BENCH_PKGS := libbenchmark-dev libopenblas-dev libeigen3-dev libxnnpack-dev libpthreadpool-dev pkg-config python3 gnuplot-nox
 BENCH_HDRS := /usr/include/benchmark/benchmark.h /usr/include/xnnpack.h /usr/include/eigen3/Eigen/Core
+BENCH_CMDS :=
 bench-deps:
 	@missing=0; for h in $(BENCH_HDRS); do [ -e $$h ] || missing=1; done; \
+	for c in $(BENCH_CMDS); do command -v $$c >/dev/null || missing=1; done; \
 	cblas=0; for h in /usr/include/cblas.h /usr/include/*/cblas.h /usr/include/*/openblas*/cblas.h; do [ -e $$h ] && cblas=1; done; \
 	[ $$cblas = 1 ] || missing=1; \
 	if [ $$missing = 1 ]; then \
@@ -68,21 +71,9 @@ bench-deps:
 	        echo "apt-get install $(BENCH_PKGS)"; \
 	        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_PKGS); } >/dev/null || exit 1; \
 	    else \
-	        echo "bench: missing libraries; run: sudo apt-get install $(BENCH_PKGS)" >&2; exit 1; \
+	        echo "bench: missing libraries or tools; run: sudo apt-get install $(BENCH_PKGS)" >&2; exit 1; \
 	    fi; \
 	fi
-
-# bench-report's chart needs gnuplot: checked before the suite runs, not after (as root with
-# apt-get it is installed).
-bench-gnuplot:
-	@command -v gnuplot >/dev/null || { \
-	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	        echo "apt-get install gnuplot-nox"; \
-	        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox; } >/dev/null && \
-	        command -v gnuplot >/dev/null || exit 1; \
-	    else \
-	        echo "bench-report: gnuplot not found (for the chart); run: sudo apt-get install gnuplot-nox" >&2; exit 1; \
-	    fi; }
 
 # As root with apt-get, the full runs install the data set when it is missing.
 bench-data-install:
@@ -108,7 +99,8 @@ bench-smoke: $(BENCH_BIN) $(BENCH_OUT)/objective bench-data
 	else echo "bench-smoke: python3 not found, report not rendered"; fi
 	sh -n bench/t1.sh
 
-bench-report: $(BENCH_BIN) bench-data-install bench-gnuplot
+bench-report: BENCH_CMDS := gnuplot
+bench-report: bench-deps $(BENCH_BIN) bench-data-install
 	@$(MAKE) --no-print-directory bench-data
 	mkdir -p $(BENCH_RESULTS)
 	$(BENCH_RUN) $(BENCH_ARGS) --benchmark_out=$(BENCH_RESULTS)/$(BENCH_DATE).json \
