@@ -1,9 +1,9 @@
-/* Rows streaming from memory (G1, G3, G4 shapes), AVX-512: a software-pipelined pass (this block's
-   gradient and the next block's dot products in one loop over 16-float columns, blocks of R rows,
-   -DPF=1 also prefetching the block after next) against logreg_loss_grad, in turn, medians of 25.
-   m must be a multiple of 16 and n of R; tried on Zen 5 (bench/tuning.md), not kept. -O3 keeps
-   the rows' sums in registers:
-     gcc -O3 -funroll-loops -I. bench/ab/stream.c -o /tmp/stream -lm && /tmp/stream 60000x784 100000x128 2000x4096 */
+/* Rows streaming from memory (G1, G3, G4 shapes) or in cache (512x512), AVX-512: a
+   software-pipelined pass (this block's gradient and the next block's dot products in one loop
+   over 16-float columns, blocks of R rows, -DPF=1 also prefetching the block after next) against
+   logreg_loss_grad, in turn, medians of 25. m must be a multiple of 16 and n of R; tried on Zen 5
+   (bench/tuning.md), not kept. -O3 keeps the rows' sums in registers:
+     gcc -O3 -funroll-loops -I. bench/ab/stream.c -o /tmp/stream -lm && /tmp/stream 60000x784 100000x128 2000x4096 512x512 */
 #define LOGREG_IMPLEMENTATION
 #include "logreg.h"
 #include <stdio.h>
@@ -14,6 +14,9 @@
 #endif
 #ifndef PF
 #define PF 0
+#endif
+#ifndef CHEAP
+#define CHEAP 0
 #endif
 
 LOGREG__TARGET_AVX512 static void dots_only(const float *X, size_t m, const float *w, float b, float *z) {
@@ -26,6 +29,32 @@ LOGREG__TARGET_AVX512 static void dots_only(const float *X, size_t m, const floa
     }
     for (i = 0; i < R; i++) z[i] = _mm512_reduce_add_ps(d[i]);
 }
+#if CHEAP
+/* -DCHEAP=1 (R a multiple of 8): the block's sums by one transposing tree, 8 rows at a time, and
+   their residuals as one vector, instead of R reductions and the library's residual loop */
+LOGREG__AVX512 __m256 hsum8(const __m512 d[8]) {
+    __m512 s0 = _mm512_add_ps(_mm512_unpacklo_ps(d[0], d[1]), _mm512_unpackhi_ps(d[0], d[1]));
+    __m512 s1 = _mm512_add_ps(_mm512_unpacklo_ps(d[2], d[3]), _mm512_unpackhi_ps(d[2], d[3]));
+    __m512 s2 = _mm512_add_ps(_mm512_unpacklo_ps(d[4], d[5]), _mm512_unpackhi_ps(d[4], d[5]));
+    __m512 s3 = _mm512_add_ps(_mm512_unpacklo_ps(d[6], d[7]), _mm512_unpackhi_ps(d[6], d[7]));
+    __m512 u0 = _mm512_add_ps(_mm512_shuffle_ps(s0, s1, 0x44), _mm512_shuffle_ps(s0, s1, 0xee));
+    __m512 u1 = _mm512_add_ps(_mm512_shuffle_ps(s2, s3, 0x44), _mm512_shuffle_ps(s2, s3, 0xee));
+    __m512 v = _mm512_add_ps(_mm512_shuffle_f32x4(u0, u1, 0x44), _mm512_shuffle_f32x4(u0, u1, 0xee));
+    v = _mm512_shuffle_f32x4(v, v, 0xd8);
+    return _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
+}
+LOGREG__AVX512 void residuals(const __m512 *d, const float *y, float *r, double *s) {
+    size_t i;
+    for (i = 0; i < R; i += 8) {
+        __m512 v[3] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+        __mmask16 bad[3] = {0, 0, 0};
+        __m512 z = _mm512_castps256_ps512(hsum8(d + i)); /* b is in d[i]'s lane 0 */
+        z = logreg__avx512_lr1(z, logreg__avx512_exp_nabs(z), _mm512_maskz_loadu_ps(0xff, y + i), _mm512_setzero_ps(), 0xff, 1, 0, v, bad);
+        _mm256_storeu_ps(r + i, _mm512_castps512_ps256(z));
+        s[0] += _mm512_reduce_add_ps(v[0]), s[1] += _mm512_reduce_add_ps(v[1]);
+    }
+}
+#endif
 LOGREG__TARGET_AVX512 static double pass(const float *X, size_t n, size_t m, const float *y, const float *w, float b, float *acc, double *gsum) {
     float z[R], r[R];
     double s[3] = {0, 0, 0};
@@ -51,8 +80,12 @@ LOGREG__TARGET_AVX512 static double pass(const float *X, size_t n, size_t m, con
                 }
                 _mm512_storeu_ps(acc + j, g);
             }
+#if CHEAP
+            residuals(d, y + (k + 1) * R, r, s);
+#else
             for (i = 0; i < R; i++) r[i] = _mm512_reduce_add_ps(d[i]);
             logreg__avx512_loss_residual(r, y + (k + 1) * R, NULL, R, 1, s, 0, 0);
+#endif
         } else {
             for (j = 0; j < m; j += 16) {
                 __m512 g = _mm512_loadu_ps(acc + j);
@@ -90,7 +123,7 @@ int main(int argc, char **argv) {
         for (i = 0; i < 3; i++) printf("g[%zu] %.6g %.6g  ", i, g[i], acc[i] / n);
         printf("loss %.8g %.8g\n", loss, l2);
         qsort(t[0], REPS, 8, cmpd), qsort(t[1], REPS, 8, cmpd);
-        printf("%s  loss_grad %.3f ms  pipelined %.3f ms  ratio %.3f\n", argv[s], t[0][REPS / 2] * 1e3, t[1][REPS / 2] * 1e3, t[1][REPS / 2] / t[0][REPS / 2]);
+        printf("%s  loss_grad %.4f ms  pipelined %.4f ms  ratio %.3f\n", argv[s], t[0][REPS / 2] * 1e3, t[1][REPS / 2] * 1e3, t[1][REPS / 2] / t[0][REPS / 2]);
         free(X), free(y), free(w), free(g), free(acc);
     }
     return 0;
