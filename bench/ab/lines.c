@@ -6,7 +6,7 @@
 #include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "clock.h"
+#include "ab.h"
 #define XOR(a, p) a = _mm512_xor_si512(a, _mm512_load_si512(p))
 /* reps loads of each line of x, plus extra loads a line from l, a 16 KiB buffer that stays in L1 */
 #define PASS(name, reps, extra)                                                                    \

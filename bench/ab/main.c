@@ -3,7 +3,7 @@
 #include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "clock.h"
+#include "ab.h"
 int lg_a(const float *, size_t, size_t, const float *, const float *, float *);
 int lg_b(const float *, size_t, size_t, const float *, const float *, float *);
 __attribute__((target("avx512f"))) static float rd(const float *X, size_t cnt) {
@@ -19,17 +19,14 @@ int main(int argc, char **argv) {
     static double ta[2001], tb[2001], tr[2001];
     int s, r;
     for (s = 1; s < argc; s++) {
-        size_t n, m, i;
+        size_t n, m;
         float *X, *y, *w, *g;
         int reps;
         volatile float sink;
         double t, a, b, rr;
         if (sscanf(argv[s], "%zux%zu", &n, &m) != 2) return 2;
         X = aligned_alloc(64, (n * m * 4 + 63) / 64 * 64 + 64), y = malloc(n * 4), w = malloc(m * 4), g = malloc(m * 4);
-        srand(7);
-        for (i = 0; i < n * m; i++) X[i] = (float)(rand() & 1023) / 1024.f - 0.5f;
-        for (i = 0; i < n; i++) y[i] = (float)(rand() & 1);
-        for (i = 0; i < m; i++) w[i] = 0.01f * (float)((int)(i % 7) - 3);
+        fill(X, y, w, n, m);
         reps = n * m > 10000000 ? 31 : n * m > 1000000 ? 61 : 2001;
         for (r = 0; r < reps; r++) {
             t = now(), lg_a(X, n, m, y, w, g), ta[r] = now() - t;

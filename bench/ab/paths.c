@@ -6,22 +6,19 @@
 #include "logreg.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include "clock.h"
+#include "ab.h"
 int main(int argc, char **argv) {
     enum { REPS = 25 };
     static double t[2][REPS];
     int s, r, k;
     for (s = 1; s < argc; s++) {
-        size_t n, m, i;
+        size_t n, m;
         float *X, *y, *w, *o, *g, gb;
         double loss;
         if (sscanf(argv[s], "%zux%zu", &n, &m) != 2) return 2;
         X = (float *)aligned_alloc(64, (n * m * 4 + 63) / 64 * 64), y = (float *)malloc(n * 4);
         w = (float *)malloc(m * 4), o = (float *)malloc(n * 4), g = (float *)malloc(m * 4);
-        srand(7);
-        for (i = 0; i < n * m; i++) X[i] = (float)(rand() & 1023) / 1024.f - 0.5f;
-        for (i = 0; i < n; i++) y[i] = (float)(rand() & 1);
-        for (i = 0; i < m; i++) w[i] = 0.01f * (float)((int)(i % 7) - 3);
+        fill(X, y, w, n, m);
         for (r = 0; r < REPS; r++)
             for (k = 0; k < 2; k++) {
                 double t0;

@@ -9,7 +9,7 @@
 #include "logreg.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include "clock.h"
+#include "ab.h"
 #define T __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma,avx2"), noinline))
 #define TI __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma,avx2"), always_inline)) static inline
 enum { N = 504, M = 512 }; /* rows: a multiple of 4, 8 and 12 */

@@ -8,7 +8,7 @@
 #include "logreg.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include "clock.h"
+#include "ab.h"
 #ifndef R
 #define R 8
 #endif
@@ -107,10 +107,7 @@ int main(int argc, char **argv) {
         double loss = 0, l2 = 0, gs;
         if (sscanf(argv[s], "%zux%zu", &n, &m) != 2) return 2;
         X = aligned_alloc(64, n * m * 4), y = malloc(n * 4), w = malloc(m * 4), g = malloc(m * 4), acc = aligned_alloc(64, m * 4);
-        srand(7);
-        for (i = 0; i < n * m; i++) X[i] = (float)(rand() & 1023) / 1024.f - 0.5f;
-        for (i = 0; i < n; i++) y[i] = (float)(rand() & 1);
-        for (i = 0; i < m; i++) w[i] = 0.01f * (float)((int)(i % 7) - 3);
+        fill(X, y, w, n, m);
         logreg_isa_select(LOGREG_ISA_AVX512);
         for (q = 0; q < REPS; q++) {
             double t0 = now();
