@@ -19,60 +19,52 @@
 #define CHEAP 0
 #endif
 
-LOGREG__TARGET_AVX512 static void dots_only(const float *X, size_t m, const float *w, float b, float *z) {
-    __m512 d[R];
+/* d[i] = row i's sums (b in lane 0), for the first block */
+LOGREG__AVX512 void dots_only(const float *X, size_t m, const float *w, float b, __m512 *d) {
     size_t i, j;
     for (i = 0; i < R; i++) d[i] = logreg__avx512_lane0(b);
     for (j = 0; j < m; j += 16) {
         __m512 wv = _mm512_loadu_ps(w + j);
         for (i = 0; i < R; i++) d[i] = _mm512_fmadd_ps(_mm512_loadu_ps(X + i * m + j), wv, d[i]);
     }
-    for (i = 0; i < R; i++) z[i] = _mm512_reduce_add_ps(d[i]);
 }
-#if CHEAP
-/* -DCHEAP=1 (R a multiple of 8): the block's sums by one transposing tree, 8 rows at a time, and
-   their residuals as one vector, instead of R reductions and the library's residual loop */
-LOGREG__AVX512 __m256 hsum8(const __m512 d[8]) {
-    __m512 s0 = _mm512_add_ps(_mm512_unpacklo_ps(d[0], d[1]), _mm512_unpackhi_ps(d[0], d[1]));
-    __m512 s1 = _mm512_add_ps(_mm512_unpacklo_ps(d[2], d[3]), _mm512_unpackhi_ps(d[2], d[3]));
-    __m512 s2 = _mm512_add_ps(_mm512_unpacklo_ps(d[4], d[5]), _mm512_unpackhi_ps(d[4], d[5]));
-    __m512 s3 = _mm512_add_ps(_mm512_unpacklo_ps(d[6], d[7]), _mm512_unpackhi_ps(d[6], d[7]));
-    __m512 u0 = _mm512_add_ps(_mm512_shuffle_ps(s0, s1, 0x44), _mm512_shuffle_ps(s0, s1, 0xee));
-    __m512 u1 = _mm512_add_ps(_mm512_shuffle_ps(s2, s3, 0x44), _mm512_shuffle_ps(s2, s3, 0xee));
-    __m512 v = _mm512_add_ps(_mm512_shuffle_f32x4(u0, u1, 0x44), _mm512_shuffle_f32x4(u0, u1, 0xee));
-    v = _mm512_shuffle_f32x4(v, v, 0xd8);
-    return _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-}
+/* r = the block's residuals from its rows' sums d; the loss and Σ r into s. -DCHEAP=1 (R a
+   multiple of 8): the sums four rows at a time (logreg__avx512_hsum4) and each eight residuals as
+   one vector, instead of R reductions and the library's residual loop */
 LOGREG__AVX512 void residuals(const __m512 *d, const float *y, float *r, double *s) {
     size_t i;
+#if CHEAP
     for (i = 0; i < R; i += 8) {
         __m512 v[3] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
         __mmask16 bad[3] = {0, 0, 0};
-        __m512 z = _mm512_castps256_ps512(hsum8(d + i)); /* b is in d[i]'s lane 0 */
+        __m512 z = _mm512_insertf32x4(_mm512_castps128_ps512(logreg__avx512_hsum4(d[i], d[i + 1], d[i + 2], d[i + 3])),
+                                      logreg__avx512_hsum4(d[i + 4], d[i + 5], d[i + 6], d[i + 7]), 1);
         z = logreg__avx512_lr1(z, logreg__avx512_exp_nabs(z), _mm512_maskz_loadu_ps(0xff, y + i), _mm512_setzero_ps(), 0xff, 1, 0, v, bad);
         _mm256_storeu_ps(r + i, _mm512_castps512_ps256(z));
         s[0] += _mm512_reduce_add_ps(v[0]), s[1] += _mm512_reduce_add_ps(v[1]);
     }
-}
+#else
+    for (i = 0; i < R; i++) r[i] = _mm512_reduce_add_ps(d[i]);
+    logreg__avx512_loss_residual(r, y, NULL, R, 1, s, 0, 0);
 #endif
+}
 LOGREG__TARGET_AVX512 static double pass(const float *X, size_t n, size_t m, const float *y, const float *w, float b, float *acc, double *gsum) {
-    float z[R], r[R];
+    float r[R];
     double s[3] = {0, 0, 0};
     size_t k, i, j, nb = n / R;
+    __m512 d[R];
     memset(acc, 0, m * sizeof(float));
-    dots_only(X, m, w, b, z);
-    memcpy(r, z, sizeof r);
-    logreg__avx512_loss_residual(r, y, NULL, R, 1, s, 0, 0);
+    dots_only(X, m, w, b, d);
+    residuals(d, y, r, s);
     for (k = 0; k < nb; k++) {
         const float *Xk = X + k * R * m, *Xn = Xk + R * m;
-        const int more = k + 1 < nb;
-        __m512 d[R], rb[R];
+        __m512 rb[R];
         for (i = 0; i < R; i++) d[i] = logreg__avx512_lane0(b), rb[i] = _mm512_set1_ps(r[i]);
-        if (more) {
+        if (k + 1 < nb) {
             for (j = 0; j < m; j += 16) {
                 __m512 g = _mm512_loadu_ps(acc + j), wv = _mm512_loadu_ps(w + j);
 #if PF
-                if (k + 2 < nb && j % 16 == 0) for (i = 0; i < R; i++) __builtin_prefetch(Xn + R * m + i * m + j, 0, 2);
+                if (k + 2 < nb) for (i = 0; i < R; i++) __builtin_prefetch(Xn + R * m + i * m + j, 0, 2);
 #endif
                 for (i = 0; i < R; i++) {
                     g = _mm512_fmadd_ps(rb[i], _mm512_loadu_ps(Xk + i * m + j), g);
@@ -80,12 +72,7 @@ LOGREG__TARGET_AVX512 static double pass(const float *X, size_t n, size_t m, con
                 }
                 _mm512_storeu_ps(acc + j, g);
             }
-#if CHEAP
             residuals(d, y + (k + 1) * R, r, s);
-#else
-            for (i = 0; i < R; i++) r[i] = _mm512_reduce_add_ps(d[i]);
-            logreg__avx512_loss_residual(r, y + (k + 1) * R, NULL, R, 1, s, 0, 0);
-#endif
         } else {
             for (j = 0; j < m; j += 16) {
                 __m512 g = _mm512_loadu_ps(acc + j);
